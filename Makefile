@@ -1,0 +1,59 @@
+# The two commands: `make demo` and `make test`. Both install what is missing first.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+
+export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+export CHROMEDRIVER ?= /usr/bin/chromedriver
+export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER := wasm-bindgen-test-runner
+export WASM_BINDGEN_TEST_TIMEOUT ?= 300
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
+
+FIXTURES ?= ../shared/fixtures
+DEMO_PORT ?= 8080
+SIM := target/debug/sim
+
+.PHONY: demo test tools lint unit browser site sim e2e size clean
+
+## demo: build the release site and serve it with the simulated batch API
+demo: site sim
+	@echo
+	@echo "  Batch status widget demo: open http://127.0.0.1:$(DEMO_PORT)/"
+	@echo "  (examples: http://127.0.0.1:$(DEMO_PORT)/examples/ ; Ctrl-C stops)"
+	@echo
+	$(SIM) --port $(DEMO_PORT) --site dist --fixtures $(FIXTURES)
+
+## test: every layer: lint, host unit tests, browser tests, release build, size, end-to-end
+test: tools lint unit browser site size e2e
+	@echo "make test: all layers passed"
+
+tools:
+	@scripts/install-tools.sh
+
+lint: tools
+	cargo fmt --all -- --check
+	cargo clippy --workspace --all-targets -- -D warnings
+	cargo clippy --target wasm32-unknown-unknown --lib --test browser -- -D warnings
+
+## unit: pure logic and the sim, on the host
+unit: tools
+	cargo test --workspace
+
+## browser: components mounted in headless Chromium (wasm-bindgen-test)
+browser: tools
+	cargo test --target wasm32-unknown-unknown --test browser
+
+site: tools
+	trunk build --release
+
+sim: tools
+	cargo build -p sim
+
+size: site
+	@scripts/size-report.sh dist
+
+## e2e: Playwright in Debian's Chromium against sim serving the release build
+e2e: site sim
+	npx playwright test
+
+clean:
+	rm -rf dist target/e2e test-results

@@ -1,0 +1,221 @@
+//! The HTTP side of the sim: the batch endpoint, CORS, the request log, the site.
+
+use crate::demo::DemoBatch;
+use crate::log::{Entry, RequestLog};
+use axum::body::Body;
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{any, get};
+use axum::{Json, Router};
+use serde_json::json;
+use std::collections::HashMap;
+use std::path::{Path as FsPath, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+use tower_http::services::ServeDir;
+
+/// Everything the handlers share.
+#[derive(Clone)]
+pub struct AppState {
+    log: RequestLog,
+    fixtures: Arc<PathBuf>,
+    demos: Arc<Mutex<HashMap<String, Running>>>,
+    demo_speed: f64,
+}
+
+/// A demo batch and when its clock started.
+struct Running {
+    batch: DemoBatch,
+    started: Instant,
+    epoch_ms: f64,
+}
+
+impl AppState {
+    /// State serving fixtures from `fixtures`, playing demo batches at `demo_speed`.
+    pub fn new(fixtures: PathBuf, demo_speed: f64) -> Self {
+        AppState {
+            log: RequestLog::new(),
+            fixtures: Arc::new(fixtures),
+            demos: Arc::default(),
+            demo_speed,
+        }
+    }
+
+    /// The body of a demo batch now, starting its clock on first use.
+    fn demo_status(&self, id: &str) -> serde_json::Value {
+        let mut demos = self.demos.lock().unwrap_or_else(|p| p.into_inner());
+        let running = demos.entry(id.to_owned()).or_insert_with(|| Running {
+            batch: DemoBatch::new(id),
+            started: Instant::now(),
+            epoch_ms: SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .map_or(0.0, |d| d.as_millis() as f64),
+        });
+        running.batch.status(
+            running.epoch_ms,
+            running.started.elapsed().as_secs_f64() * self.demo_speed,
+        )
+    }
+}
+
+/// The whole app: API routes first, then the built site for everything else.
+pub fn router(state: AppState, site: &FsPath) -> Router {
+    Router::new()
+        .route("/v1/api/batch-calls/{id}", any(batch))
+        // Some of the vendor's examples drop `/api`; serve both.
+        .route("/v1/batch-calls/{id}", any(batch))
+        .route("/__sim/requests", get(requests).delete(clear_requests))
+        .route("/__sim/reset", axum::routing::post(reset))
+        .route("/__sim/health", get(|| async { "ok" }))
+        .fallback_service(ServeDir::new(site))
+        .with_state(state)
+}
+
+async fn requests(State(state): State<AppState>) -> Json<Vec<Entry>> {
+    Json(state.log.entries())
+}
+
+async fn clear_requests(State(state): State<AppState>) -> StatusCode {
+    state.log.clear();
+    StatusCode::NO_CONTENT
+}
+
+/// Forgets the request log and restarts every demo batch's clock.
+async fn reset(State(state): State<AppState>) -> StatusCode {
+    state.log.clear();
+    state
+        .demos
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .clear();
+    StatusCode::NO_CONTENT
+}
+
+fn header_text(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map(str::to_owned)
+}
+
+async fn batch(
+    State(state): State<AppState>,
+    method: Method,
+    uri: Uri,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let api_key = header_text(&headers, "x-api-key");
+    let has_workspace_id = header_text(&headers, "x-workspace-id").is_some();
+    let _open = state.log.record(Entry {
+        at_ms: 0,
+        method: method.to_string(),
+        path: uri.path().to_owned(),
+        batch_id: (method == Method::GET).then(|| id.clone()),
+        has_api_key: api_key.is_some(),
+        has_workspace_id,
+        api_key: api_key.clone(),
+        origin: header_text(&headers, "origin"),
+        overlapped: false,
+    });
+    if method == Method::OPTIONS {
+        return with_cors(preflight());
+    }
+    if method != Method::GET {
+        let mut response = error(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "Method not allowed",
+            "Use GET",
+        );
+        response
+            .headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("GET, OPTIONS"));
+        return with_cors(response);
+    }
+    if api_key.is_none() || !has_workspace_id {
+        return with_cors(error(
+            StatusCode::UNAUTHORIZED,
+            "Unauthorized",
+            "The x-api-key and x-workspace-id headers are required",
+        ));
+    }
+    with_cors(status_body(&state, &id).await)
+}
+
+async fn status_body(state: &AppState, id: &str) -> Response {
+    if id.starts_with("demo") {
+        return Json(state.demo_status(id)).into_response();
+    }
+    if let Some(name) = id.strip_prefix("fixture-") {
+        if let Some(body) = read_fixture(state, name).await {
+            return json_text(StatusCode::OK, body);
+        }
+    }
+    error(
+        StatusCode::NOT_FOUND,
+        "Batch not found",
+        &format!("No batch with id {id} in this workspace"),
+    )
+}
+
+/// Reads `status-NAME.json` from the fixtures folder; names are restricted so
+/// nothing outside it can be read.
+async fn read_fixture(state: &AppState, name: &str) -> Option<String> {
+    if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+        return None;
+    }
+    let path = state.fixtures.join(format!("status-{name}.json"));
+    tokio::fs::read_to_string(path).await.ok()
+}
+
+/// A response with a JSON body given as text, sent verbatim.
+pub fn json_text(status: StatusCode, body: String) -> Response {
+    (
+        status,
+        [(header::CONTENT_TYPE, "application/json")],
+        Body::from(body),
+    )
+        .into_response()
+}
+
+/// A documented error body `{error, message}`.
+pub fn error(status: StatusCode, error: &str, message: &str) -> Response {
+    (status, Json(json!({ "error": error, "message": message }))).into_response()
+}
+
+fn preflight() -> Response {
+    let mut response = StatusCode::NO_CONTENT.into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::ACCESS_CONTROL_ALLOW_METHODS,
+        HeaderValue::from_static("GET, OPTIONS"),
+    );
+    headers.insert(
+        header::ACCESS_CONTROL_ALLOW_HEADERS,
+        HeaderValue::from_static("x-api-key, x-workspace-id"),
+    );
+    headers.insert(
+        header::ACCESS_CONTROL_MAX_AGE,
+        HeaderValue::from_static("600"),
+    );
+    response
+}
+
+/// Adds the headers a cross-origin page needs to read the response, including
+/// `Retry-After`, which is not CORS-safelisted.
+pub fn with_cors(mut response: Response) -> Response {
+    let headers = response.headers_mut();
+    headers.insert(
+        header::ACCESS_CONTROL_ALLOW_ORIGIN,
+        HeaderValue::from_static("*"),
+    );
+    headers.insert(
+        header::ACCESS_CONTROL_EXPOSE_HEADERS,
+        HeaderValue::from_static("Retry-After"),
+    );
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}

@@ -1,0 +1,352 @@
+//! The widget's settings: read from attributes or options, checked before any
+//! request, and turned into the URL to poll.
+
+use std::fmt;
+
+/// The vendor's API, used when no `api-base` is given.
+pub const DEFAULT_API_BASE: &str = "https://api.trillet.ai";
+/// The documented path of the batch endpoints; some of the vendor's examples drop
+/// `/api`, so it can be changed with `api-path`.
+pub const DEFAULT_API_PATH: &str = "/v1/api/batch-calls";
+/// Poll every 5 s unless told otherwise.
+pub const DEFAULT_INTERVAL_MS: f64 = 5_000.0;
+/// Give up on a request after 10 s unless told otherwise.
+pub const DEFAULT_TIMEOUT_MS: f64 = 10_000.0;
+/// Rows of the recent-calls table unless told otherwise.
+pub const DEFAULT_MAX_ROWS: usize = 10;
+
+const INTERVAL_BOUNDS_MS: (f64, f64) = (1_000.0, 3_600_000.0);
+const TIMEOUT_BOUNDS_MS: (f64, f64) = (1_000.0, 120_000.0);
+const MAX_ROWS_BOUND: usize = 500;
+
+/// The colour scheme.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Theme {
+    /// Follow the page's `prefers-color-scheme`.
+    #[default]
+    Auto,
+    /// Always light.
+    Light,
+    /// Always dark.
+    Dark,
+}
+
+impl Theme {
+    /// Reads `light`, `dark` or anything else as `auto`.
+    pub fn parse(value: Option<&str>) -> Self {
+        match value.map(str::trim) {
+            Some(v) if v.eq_ignore_ascii_case("light") => Theme::Light,
+            Some(v) if v.eq_ignore_ascii_case("dark") => Theme::Dark,
+            _ => Theme::Auto,
+        }
+    }
+
+    /// The name used as a CSS class.
+    pub fn key(self) -> &'static str {
+        match self {
+            Theme::Auto => "auto",
+            Theme::Light => "light",
+            Theme::Dark => "dark",
+        }
+    }
+}
+
+/// Everything that configures one widget, except the API key.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Settings {
+    /// The batch to watch.
+    pub batch_id: String,
+    /// The workspace it belongs to.
+    pub workspace_id: String,
+    /// Origin (and optional path prefix) of the API, or a root-relative path for a
+    /// same-origin proxy.
+    pub api_base: String,
+    /// Path of the batch endpoints under `api_base`.
+    pub api_path: String,
+    /// Time between polls, clamped to 1 s – 1 h.
+    pub interval_ms: f64,
+    /// Request timeout, clamped to 1 s – 2 min.
+    pub timeout_ms: f64,
+    /// Whether phone numbers are masked (on unless turned off).
+    pub mask_phones: bool,
+    /// BCP 47 locale for numbers and times; the page's when absent.
+    pub locale: Option<String>,
+    /// Colour scheme.
+    pub theme: Theme,
+    /// Rows in the recent-calls table.
+    pub max_rows: usize,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            batch_id: String::new(),
+            workspace_id: String::new(),
+            api_base: DEFAULT_API_BASE.to_owned(),
+            api_path: DEFAULT_API_PATH.to_owned(),
+            interval_ms: DEFAULT_INTERVAL_MS,
+            timeout_ms: DEFAULT_TIMEOUT_MS,
+            mask_phones: true,
+            locale: None,
+            theme: Theme::Auto,
+            max_rows: DEFAULT_MAX_ROWS,
+        }
+    }
+}
+
+/// A setting that stops the widget from making any request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SettingsError {
+    /// No batch id was given.
+    MissingBatchId,
+    /// The batch id has characters outside `[A-Za-z0-9_-]` or is over 128 long.
+    InvalidBatchId,
+    /// The workspace id is empty or over 128 characters.
+    InvalidWorkspaceId,
+    /// `api-base` is not an http(s) URL or a root-relative path.
+    InvalidApiBase,
+}
+
+impl fmt::Display for SettingsError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            SettingsError::MissingBatchId => "Set batch-id to the batch to watch.",
+            SettingsError::InvalidBatchId => {
+                "batch-id may only hold letters, digits, '_' and '-' (at most 128)."
+            }
+            SettingsError::InvalidWorkspaceId => "Set workspace-id (at most 128 characters).",
+            SettingsError::InvalidApiBase => {
+                "api-base must be an http:// or https:// URL, or a path starting with '/'."
+            }
+        })
+    }
+}
+
+impl Settings {
+    /// Builds settings from attribute-like lookups (`batch-id`, `interval` in
+    /// seconds, ...). Missing or unreadable values take their defaults; numbers are
+    /// clamped to their bounds.
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Self {
+        let defaults = Settings::default();
+        let seconds = |name: &str| {
+            get(name)
+                .and_then(|v| v.trim().parse::<f64>().ok())
+                .filter(|v| v.is_finite())
+                .map(|v| v * 1000.0)
+        };
+        Settings {
+            batch_id: get("batch-id").unwrap_or_default().trim().to_owned(),
+            workspace_id: get("workspace-id").unwrap_or_default().trim().to_owned(),
+            api_base: get("api-base")
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+                .unwrap_or(defaults.api_base),
+            api_path: get("api-path")
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+                .unwrap_or(defaults.api_path),
+            interval_ms: clamp(seconds("interval"), DEFAULT_INTERVAL_MS, INTERVAL_BOUNDS_MS),
+            timeout_ms: clamp(seconds("timeout"), DEFAULT_TIMEOUT_MS, TIMEOUT_BOUNDS_MS),
+            mask_phones: !matches!(
+                get("mask-phones").as_deref().map(str::trim),
+                Some("off" | "false" | "no" | "0")
+            ),
+            locale: get("locale")
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty() && v.len() <= 35),
+            theme: Theme::parse(get("theme").as_deref()),
+            max_rows: get("max-rows")
+                .and_then(|v| v.trim().parse::<usize>().ok())
+                .map_or(DEFAULT_MAX_ROWS, |rows| rows.min(MAX_ROWS_BOUND)),
+        }
+    }
+
+    /// Checks everything a request depends on.
+    pub fn validate(&self) -> Result<(), SettingsError> {
+        if self.batch_id.is_empty() {
+            return Err(SettingsError::MissingBatchId);
+        }
+        if !is_valid_batch_id(&self.batch_id) {
+            return Err(SettingsError::InvalidBatchId);
+        }
+        if self.workspace_id.is_empty() || self.workspace_id.chars().count() > 128 {
+            return Err(SettingsError::InvalidWorkspaceId);
+        }
+        if !is_valid_api_base(&self.api_base) || !self.api_path.starts_with('/') {
+            return Err(SettingsError::InvalidApiBase);
+        }
+        Ok(())
+    }
+
+    /// The URL of the batch's status: base, path and the percent-encoded id.
+    pub fn status_url(&self) -> String {
+        format!(
+            "{}/{}/{}",
+            self.api_base.trim_end_matches('/'),
+            self.api_path.trim_matches('/'),
+            encode_path_segment(&self.batch_id)
+        )
+    }
+}
+
+fn clamp(value: Option<f64>, default: f64, (low, high): (f64, f64)) -> f64 {
+    value.unwrap_or(default).clamp(low, high)
+}
+
+/// Whether `id` matches `[A-Za-z0-9_-]{1,128}`, the pattern the proxy enforces too.
+pub fn is_valid_batch_id(id: &str) -> bool {
+    (1..=128).contains(&id.len())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+}
+
+fn is_valid_api_base(base: &str) -> bool {
+    if base.starts_with('/') && !base.starts_with("//") {
+        return !base.contains(char::is_whitespace);
+    }
+    let Some(rest) = base
+        .strip_prefix("https://")
+        .or_else(|| base.strip_prefix("http://"))
+    else {
+        return false;
+    };
+    let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    // No credentials in the URL, no spaces, and a host to talk to.
+    !host.is_empty() && !host.contains('@') && !base.contains(char::is_whitespace)
+}
+
+/// Percent-encodes everything but RFC 3986 unreserved characters.
+pub fn encode_path_segment(segment: &str) -> String {
+    let mut out = String::with_capacity(segment.len());
+    for byte in segment.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+/// The API key: kept apart from [`Settings`] so it can never be printed with them.
+#[derive(Clone, PartialEq, Eq, Default)]
+pub struct ApiKey(String);
+
+impl ApiKey {
+    /// Wraps a key; blank keys mean "send no key" (a same-origin proxy adds it).
+    pub fn new(key: impl Into<String>) -> Self {
+        ApiKey(key.into().trim().to_owned())
+    }
+
+    /// The key for the request header, when there is one.
+    pub fn header_value(&self) -> Option<&str> {
+        (!self.0.is_empty()).then_some(self.0.as_str())
+    }
+}
+
+impl fmt::Debug for ApiKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(if self.0.is_empty() {
+            "ApiKey(none)"
+        } else {
+            "ApiKey(set)"
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn settings(pairs: &[(&str, &str)]) -> Settings {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Settings::from_lookup(|name| map.get(name).cloned())
+    }
+
+    #[test]
+    fn defaults_poll_the_vendor_every_five_seconds() {
+        let s = settings(&[("batch-id", "batch_1"), ("workspace-id", "ws_1")]);
+        assert_eq!(s.validate(), Ok(()));
+        assert_eq!(
+            s.status_url(),
+            "https://api.trillet.ai/v1/api/batch-calls/batch_1"
+        );
+        assert_eq!(s.interval_ms, 5_000.0);
+        assert_eq!(s.timeout_ms, 10_000.0);
+        assert!(s.mask_phones);
+        assert_eq!(s.theme, Theme::Auto);
+    }
+
+    #[test]
+    fn numbers_are_clamped_to_sane_bounds() {
+        let s = settings(&[
+            ("interval", "0.01"),
+            ("timeout", "9999"),
+            ("max-rows", "100000"),
+        ]);
+        assert_eq!(s.interval_ms, 1_000.0);
+        assert_eq!(s.timeout_ms, 120_000.0);
+        assert_eq!(s.max_rows, 500);
+        let s = settings(&[("interval", "NaN"), ("timeout", "soon")]);
+        assert_eq!((s.interval_ms, s.timeout_ms), (5_000.0, 10_000.0));
+    }
+
+    #[test]
+    fn batch_ids_are_checked_before_any_request() {
+        let with = |id: &str| settings(&[("batch-id", id), ("workspace-id", "w")]).validate();
+        assert_eq!(with(""), Err(SettingsError::MissingBatchId));
+        assert_eq!(with("../admin"), Err(SettingsError::InvalidBatchId));
+        assert_eq!(with("a%2Fb"), Err(SettingsError::InvalidBatchId));
+        assert_eq!(with(&"x".repeat(129)), Err(SettingsError::InvalidBatchId));
+        assert_eq!(with(&"x".repeat(128)), Ok(()));
+    }
+
+    #[test]
+    fn api_bases_must_be_http_or_a_local_path() {
+        let with = |base: &str| {
+            settings(&[("batch-id", "b"), ("workspace-id", "w"), ("api-base", base)]).validate()
+        };
+        assert_eq!(with("http://127.0.0.1:8080"), Ok(()));
+        assert_eq!(with("https://portal.example/proxy/"), Ok(()));
+        assert_eq!(with("/proxy"), Ok(()));
+        for bad in [
+            "javascript:alert(1)",
+            "ftp://x",
+            "//evil.example",
+            "https://",
+            "https://u:p@x",
+        ] {
+            assert_eq!(with(bad), Err(SettingsError::InvalidApiBase), "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_url_joins_base_path_and_encoded_id() {
+        let mut s = settings(&[
+            ("batch-id", "b-1"),
+            ("api-base", "https://h/x/"),
+            ("api-path", "/v1/batch-calls/"),
+        ]);
+        assert_eq!(s.status_url(), "https://h/x/v1/batch-calls/b-1");
+        s.batch_id = "a/b c".into();
+        assert!(s.status_url().ends_with("/a%2Fb%20c"));
+    }
+
+    #[test]
+    fn the_key_never_prints() {
+        let key = ApiKey::new("sk_live_secret");
+        assert_eq!(format!("{key:?}"), "ApiKey(set)");
+        assert_eq!(ApiKey::new("  ").header_value(), None);
+    }
+
+    #[test]
+    fn masking_turns_off_only_when_asked() {
+        assert!(!settings(&[("mask-phones", "off")]).mask_phones);
+        assert!(settings(&[("mask-phones", "banana")]).mask_phones);
+    }
+}

@@ -1,0 +1,157 @@
+//! `mount(element, options)`: puts a widget in an element's shadow root and returns
+//! the handle a host (or the `<batch-status>` element) drives it with.
+
+use super::events::announce;
+use super::options::{api_key_of, Options};
+use super::styles;
+use crate::config::ApiKey;
+use crate::view::{Widget, WidgetProps};
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use web_sys::{Element, ShadowRoot, ShadowRootInit, ShadowRootMode};
+use yew::{AppHandle, Callback, Renderer};
+
+/// A mounted widget. Dropping or destroying it stops every timer, request and
+/// listener it owns.
+#[wasm_bindgen]
+pub struct WidgetHandle {
+    host: Element,
+    root: ShadowRoot,
+    options: Options,
+    api_key: ApiKey,
+    paused: bool,
+    refresh_token: u32,
+    app: Option<AppHandle<Widget>>,
+}
+
+fn shadow_root_of(host: &Element) -> Result<ShadowRoot, JsValue> {
+    match host.shadow_root() {
+        Some(root) => Ok(root),
+        None => host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open)),
+    }
+}
+
+impl WidgetHandle {
+    fn props(&self) -> WidgetProps {
+        let settings = Rc::new(self.options.settings());
+        let host = self.host.clone();
+        let (batch_id, workspace_id, mask) = (
+            settings.batch_id.clone(),
+            settings.workspace_id.clone(),
+            settings.mask_phones,
+        );
+        WidgetProps {
+            settings,
+            api_key: self.api_key.clone(),
+            paused: self.paused,
+            refresh_token: self.refresh_token,
+            on_event: Callback::from(move |event| {
+                announce(&host, &event, &batch_id, &workspace_id, mask)
+            }),
+        }
+    }
+
+    fn render(&mut self) {
+        let props = self.props();
+        match self.app.as_mut() {
+            Some(app) => app.update(props),
+            None => {
+                let document = gloo_utils::document();
+                let Ok(container) = document.create_element("div") else {
+                    return;
+                };
+                container.set_class_name("bs-host");
+                // Clear what an earlier mount left behind (a re-attached element).
+                self.root.set_inner_html("");
+                let _ = self.root.append_child(&container);
+                styles::adopt(&self.root);
+                self.app = Some(Renderer::<Widget>::with_root_and_props(container, props).render());
+            }
+        }
+    }
+}
+
+#[wasm_bindgen]
+impl WidgetHandle {
+    /// Changes options; those not named keep their values, `null` resets one.
+    /// Changing `batchId` (or where it is fetched from) drops the old batch's data
+    /// at once and polls the new one.
+    pub fn update(&mut self, options: JsValue) {
+        self.options.merge(&options);
+        if let Some(key) = api_key_of(&options) {
+            self.api_key = ApiKey::new(key);
+        }
+        if self.app.is_some() {
+            self.render();
+        }
+    }
+
+    /// Sets the API key (an empty string sends none). Restarts polling.
+    #[wasm_bindgen(js_name = setApiKey)]
+    pub fn set_api_key(&mut self, key: &str) {
+        let key = ApiKey::new(key);
+        if key != self.api_key {
+            self.api_key = key;
+            if self.app.is_some() {
+                self.render();
+            }
+        }
+    }
+
+    /// Polls now.
+    pub fn refresh(&mut self) {
+        self.refresh_token = self.refresh_token.wrapping_add(1);
+        if self.app.is_some() {
+            self.render();
+        }
+    }
+
+    /// Stops polling until `resume()`.
+    pub fn pause(&mut self) {
+        self.paused = true;
+        if self.app.is_some() {
+            self.render();
+        }
+    }
+
+    /// Polls at once if a poll came due while paused, then on schedule.
+    pub fn resume(&mut self) {
+        self.paused = false;
+        if self.app.is_some() {
+            self.render();
+        }
+    }
+
+    /// Removes the widget and stops everything it started. Idempotent.
+    pub fn destroy(&mut self) {
+        if let Some(app) = self.app.take() {
+            app.destroy();
+        }
+        self.root.set_inner_html("");
+        let _ = self.host.remove_attribute("status");
+    }
+}
+
+/// Mounts a widget in `element`'s shadow root (created open if missing).
+///
+/// `options` is an object with `batchId`, `workspaceId`, `apiBase`, `apiPath`,
+/// `interval` and `timeout` (seconds), `maskPhones`, `locale`, `theme`, `maxRows`
+/// and `apiKey`; attribute-style names (`batch-id`) work too.
+#[wasm_bindgen(js_name = mountWidget)]
+pub fn mount_widget(element: Element, options: JsValue) -> Result<WidgetHandle, JsValue> {
+    super::quiet_panics();
+    let root = shadow_root_of(&element)?;
+    let mut parsed = Options::default();
+    parsed.merge(&options);
+    let mut handle = WidgetHandle {
+        host: element,
+        root,
+        options: parsed,
+        api_key: ApiKey::new(api_key_of(&options).unwrap_or_default()),
+        paused: false,
+        refresh_token: 0,
+        app: None,
+    };
+    handle.render();
+    Ok(handle)
+}

@@ -1,0 +1,18 @@
+//! An embeddable widget that shows the live progress of a batch of outbound AI
+//! phone calls.
+//!
+//! Data flows one way through the modules:
+//! [`wire`] (tolerant parsing) → [`model`] (pure progress, ETA, formatting) →
+//! [`controller`] (when to poll; in the browser, fetch and timers) → `view` (Yew
+//! components) → `embed` (custom element and JS API). The first three and
+//! [`config`] have no browser dependency and are tested with `cargo test`.
+
+pub mod config;
+pub mod controller;
+pub mod model;
+pub mod wire;
+
+#[cfg(target_arch = "wasm32")]
+pub mod embed;
+#[cfg(target_arch = "wasm32")]
+pub mod view;

@@ -1,0 +1,106 @@
+//! Durations and relative times as short human text ("1 h 3 min", "12 s ago").
+//!
+//! Counts and calendar times go through the browser's `Intl` for the page's locale;
+//! these spans are the widget's own short forms, the same in every locale.
+
+/// A span of seconds as at most two units: `45 s`, `3 min 5 s`, `1 h 3 min`, `2 d 4 h`.
+/// Negative or non-finite input reads as `0 s`.
+pub fn duration(seconds: f64) -> String {
+    let total = if seconds.is_finite() && seconds > 0.0 {
+        // Saturate: a span of 1e300 s prints as a very large number of days.
+        seconds.round().min(u64::MAX as f64) as u64
+    } else {
+        0
+    };
+    let (days, hours, minutes, secs) = (
+        total / 86_400,
+        total / 3_600 % 24,
+        total / 60 % 60,
+        total % 60,
+    );
+    match (days, hours, minutes) {
+        (0, 0, 0) => format!("{secs} s"),
+        (0, 0, m) if secs == 0 || m >= 10 => format!("{m} min"),
+        (0, 0, m) => format!("{m} min {secs} s"),
+        (0, h, 0) => format!("{h} h"),
+        (0, h, m) => format!("{h} h {m} min"),
+        (d, 0, _) => format!("{d} d"),
+        (d, h, _) => format!("{d} d {h} h"),
+    }
+}
+
+/// How long ago `then_ms` was, seen at `now_ms`: `just now`, `12 s ago`,
+/// `3 min ago`, `2 h ago`, `4 d ago`. A time in the future (clock skew) is `just now`.
+pub fn ago(then_ms: f64, now_ms: f64) -> String {
+    let seconds = (now_ms - then_ms) / 1000.0;
+    if !seconds.is_finite() || seconds < 5.0 {
+        return "just now".to_owned();
+    }
+    let seconds = seconds.floor() as u64;
+    match seconds {
+        0..=59 => format!("{seconds} s ago"),
+        60..=3_599 => format!("{} min ago", seconds / 60),
+        3_600..=86_399 => format!("{} h ago", seconds / 3_600),
+        _ => format!("{} d ago", seconds / 86_400),
+    }
+}
+
+/// A countdown to a retry: `in 12 s`, `in 1 min`; `now` when due.
+pub fn countdown(remaining_ms: f64) -> String {
+    if !remaining_ms.is_finite() || remaining_ms < 500.0 {
+        return "now".to_owned();
+    }
+    format!("in {}", duration((remaining_ms / 1000.0).ceil()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn durations_use_at_most_two_units() {
+        assert_eq!(duration(45.2), "45 s");
+        assert_eq!(duration(0.0), "0 s");
+        assert_eq!(duration(185.0), "3 min 5 s");
+        assert_eq!(duration(600.0), "10 min");
+        assert_eq!(duration(659.0), "10 min");
+        assert_eq!(duration(3_780.0), "1 h 3 min");
+        assert_eq!(duration(7_200.0), "2 h");
+        assert_eq!(duration(187_200.0), "2 d 4 h");
+        assert_eq!(duration(172_800.0), "2 d");
+    }
+
+    #[test]
+    fn bad_durations_read_as_zero() {
+        assert_eq!(duration(-3.0), "0 s");
+        assert_eq!(duration(f64::NAN), "0 s");
+        assert_eq!(duration(f64::INFINITY), "0 s");
+    }
+
+    #[test]
+    fn relative_times_round_down() {
+        assert_eq!(ago(0.0, 4_999.0), "just now");
+        assert_eq!(ago(0.0, 12_900.0), "12 s ago");
+        assert_eq!(ago(0.0, 185_000.0), "3 min ago");
+        assert_eq!(ago(0.0, 7_300_000.0), "2 h ago");
+        assert_eq!(ago(0.0, 4.0 * 86_400_000.0), "4 d ago");
+        assert_eq!(ago(10_000.0, 0.0), "just now");
+    }
+
+    #[test]
+    fn countdowns_round_up() {
+        assert_eq!(countdown(11_200.0), "in 12 s");
+        assert_eq!(countdown(60_000.0), "in 1 min");
+        assert_eq!(countdown(100.0), "now");
+    }
+
+    proptest! {
+        #[test]
+        fn no_text_shows_nan_or_a_minus(a in any::<f64>(), b in any::<f64>()) {
+            for text in [duration(a), ago(a, b), countdown(a)] {
+                prop_assert!(!text.contains("NaN") && !text.contains('-') && !text.contains("inf"), "{text}");
+            }
+        }
+    }
+}

@@ -1,0 +1,156 @@
+//! The plain summary of a status that the widget hands to the host page in its
+//! `batch-update` and `batch-complete` events.
+
+use super::breakdown::Breakdown;
+use super::mask::{mask_phone, visible_text};
+use crate::wire::{BatchStatus, CallOutcome};
+use serde::Serialize;
+
+/// At most this many recent calls travel in an event; the host can read the rest
+/// from the API itself.
+pub const EVENT_CALLS: usize = 100;
+
+/// A batch status as the host page sees it: counts made consistent, phone numbers
+/// masked unless masking was turned off.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StatusSummary {
+    /// The batch id, if the server sent one.
+    pub batch_id: Option<String>,
+    /// `queued`, `processing`, `completed`, `cancelled`, `failed`, `other` or `unknown`.
+    pub status: String,
+    /// The status text exactly as sent, for statuses the widget does not know.
+    pub status_text: Option<String>,
+    /// Whether polling has stopped because the batch is finished.
+    pub is_complete: bool,
+    /// Calls in the batch (never less than the parts).
+    pub total: u64,
+    /// Waiting calls.
+    pub waiting: u64,
+    /// Active calls.
+    pub active: u64,
+    /// Completed calls.
+    pub completed: u64,
+    /// Failed calls.
+    pub failed: u64,
+    /// Finished calls (completed + failed), as a percentage of the total, 0–100.
+    pub percent_finished: f64,
+    /// `startTime`, epoch ms.
+    pub start_time: Option<f64>,
+    /// `completedTime`, epoch ms.
+    pub completed_time: Option<f64>,
+    /// Average call length in seconds.
+    pub average_call_duration: Option<f64>,
+    /// The estimate of milliseconds left, when shown.
+    pub eta_ms: Option<f64>,
+    /// The most recent calls, newest first, at most [`EVENT_CALLS`].
+    pub recent_calls: Vec<CallSummary>,
+}
+
+/// One recent call in an event.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CallSummary {
+    /// `jobId`.
+    pub job_id: Option<String>,
+    /// The call's status as sent.
+    pub status: String,
+    /// The phone number, masked unless masking is off.
+    pub phone_number: Option<String>,
+    /// When it ended, epoch ms.
+    pub ended_at: Option<f64>,
+    /// Length in seconds.
+    pub duration: Option<f64>,
+    /// Why it failed.
+    pub error: Option<String>,
+}
+
+impl StatusSummary {
+    /// Summarises `status`; `calls` are the recent calls already in display order.
+    pub fn new(status: &BatchStatus, eta_ms: Option<f64>, mask_phones: bool) -> Self {
+        let breakdown = Breakdown::new(status.counts);
+        let c = status.counts;
+        StatusSummary {
+            batch_id: status.id.as_deref().map(visible_text),
+            status: status.state.key().to_owned(),
+            status_text: match &status.state {
+                crate::wire::BatchState::Other(text) => Some(visible_text(text)),
+                _ => None,
+            },
+            is_complete: status.is_finished(),
+            total: breakdown.scale,
+            waiting: c.waiting,
+            active: c.active,
+            completed: c.completed,
+            failed: c.failed,
+            percent_finished: (breakdown.finished_fraction() * 1000.0).round() / 10.0,
+            start_time: status.start_time,
+            completed_time: status.completed_time,
+            average_call_duration: status.average_call_secs,
+            eta_ms,
+            recent_calls: super::newest_first(&status.recent_calls)
+                .into_iter()
+                .take(EVENT_CALLS)
+                .map(|call| CallSummary {
+                    job_id: call.job_id.as_deref().map(visible_text),
+                    status: match &call.outcome {
+                        CallOutcome::Completed => "completed".to_owned(),
+                        CallOutcome::Failed => "failed".to_owned(),
+                        CallOutcome::Other(text) => visible_text(text),
+                        CallOutcome::Missing => "unknown".to_owned(),
+                    },
+                    phone_number: call.phone_number.as_deref().map(|phone| {
+                        if mask_phones {
+                            mask_phone(phone)
+                        } else {
+                            visible_text(phone)
+                        }
+                    }),
+                    ended_at: call.ended_at,
+                    duration: call.duration_secs,
+                    error: call.error.as_deref().map(visible_text),
+                })
+                .collect(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::wire::Json;
+
+    fn status(text: &str) -> BatchStatus {
+        BatchStatus::from_json(&serde_json::from_str::<Json>(text).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn events_carry_masked_numbers_by_default() {
+        let s = status(
+            r#"{"status":"processing","progress":{"recent_calls":[{"jobId":"c","status":"completed","phone_number":"+1234567890"}]}}"#,
+        );
+        assert_eq!(
+            StatusSummary::new(&s, None, true).recent_calls[0]
+                .phone_number
+                .as_deref(),
+            Some("+1 •••• ••7890")
+        );
+        assert_eq!(
+            StatusSummary::new(&s, None, false).recent_calls[0]
+                .phone_number
+                .as_deref(),
+            Some("+1234567890")
+        );
+    }
+
+    #[test]
+    fn events_report_consistent_counts() {
+        let s = status(
+            r#"{"status":"processing","totalCalls":100,"progress":{"completed":140,"failed":7,"active":3,"waiting":-5}}"#,
+        );
+        let summary = StatusSummary::new(&s, None, true);
+        assert_eq!(summary.total, 150);
+        assert_eq!(summary.waiting, 0);
+        assert_eq!(summary.percent_finished, 98.0);
+    }
+}

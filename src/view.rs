@@ -1,0 +1,14 @@
+//! Yew components: [`widget::Widget`] runs the polling loop, [`batch_view::BatchView`]
+//! and its parts draw what it knows.
+
+pub mod batch_view;
+pub mod calls_table;
+pub mod error_banner;
+pub mod intl;
+pub mod progress;
+pub mod timing;
+pub mod widget;
+
+pub use batch_view::{BatchView, Polling};
+pub use intl::Intl;
+pub use widget::{Widget, WidgetEvent, WidgetProps};

@@ -1,0 +1,238 @@
+//! The widget's face: everything on screen, drawn from what the controller knows.
+//! No timers and no fetch here, so browser tests mount it with any data.
+
+use super::calls_table::CallsTable;
+use super::error_banner::ErrorBanner;
+use super::intl::Intl;
+use super::progress::{Legend, ProgressBar};
+use super::timing::Timing;
+use crate::config::{Settings, SettingsError};
+use crate::controller::PollError;
+use crate::model::mask::visible_text;
+use crate::wire::{BatchState, BatchStatus};
+use std::rc::Rc;
+use yew::prelude::*;
+
+/// Where polling stands, for the header and the error banner.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Polling {
+    /// The first request is under way.
+    #[default]
+    Loading,
+    /// Polling on schedule.
+    Live,
+    /// Paused: the page is hidden or the host called `pause()`.
+    Paused,
+    /// Stopped for good: the batch finished, or an error retrying cannot fix.
+    Stopped,
+}
+
+/// Properties of [`BatchView`].
+#[derive(Properties)]
+pub struct BatchViewProps {
+    /// The widget's settings.
+    pub settings: Rc<Settings>,
+    /// Number and time formatters.
+    pub intl: Rc<Intl>,
+    /// The last good status, kept through errors.
+    #[prop_or_default]
+    pub status: Option<Rc<BatchStatus>>,
+    /// When `status` arrived, epoch ms.
+    #[prop_or_default]
+    pub received_at: Option<f64>,
+    /// The time to draw relative times against, epoch ms.
+    pub now: f64,
+    /// When the batch should finish, epoch ms, when that can be said.
+    #[prop_or_default]
+    pub eta_at: Option<f64>,
+    /// The last poll's error; `None` when it succeeded.
+    #[prop_or_default]
+    pub error: Option<Rc<PollError>>,
+    /// When the next retry happens, epoch ms.
+    #[prop_or_default]
+    pub retry_at: Option<f64>,
+    /// Where polling stands.
+    #[prop_or_default]
+    pub polling: Polling,
+    /// A request is under way.
+    #[prop_or_default]
+    pub busy: bool,
+    /// The Refresh button.
+    #[prop_or_default]
+    pub on_refresh: Callback<()>,
+}
+
+// By hand: the status is compared by pointer, not by its thousands of calls.
+impl PartialEq for BatchViewProps {
+    fn eq(&self, other: &Self) -> bool {
+        self.now == other.now
+            && self.busy == other.busy
+            && self.polling == other.polling
+            && self.received_at == other.received_at
+            && self.eta_at == other.eta_at
+            && self.retry_at == other.retry_at
+            && same(&self.status, &other.status)
+            && same(&self.error, &other.error)
+            && self.settings == other.settings
+            && self.intl == other.intl
+            && self.on_refresh == other.on_refresh
+    }
+}
+
+/// Whether two optional shared values are the same allocation (or both absent).
+pub fn same<T>(a: &Option<Rc<T>>, b: &Option<Rc<T>>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => Rc::ptr_eq(a, b),
+        (None, None) => true,
+        _ => false,
+    }
+}
+
+/// The words on the status badge.
+pub fn state_label(state: &BatchState) -> String {
+    match state {
+        BatchState::Queued => "Queued".to_owned(),
+        BatchState::Processing => "Processing".to_owned(),
+        BatchState::Completed => "Completed".to_owned(),
+        BatchState::Cancelled => "Cancelled".to_owned(),
+        BatchState::Failed => "Failed".to_owned(),
+        BatchState::Other(text) => {
+            let text: String = visible_text(text).chars().take(40).collect();
+            let mut chars = text.chars();
+            chars
+                .next()
+                .map(|first| first.to_uppercase().chain(chars).collect())
+                .unwrap_or_else(|| "Unknown".to_owned())
+        }
+        BatchState::Missing => "Unknown".to_owned(),
+    }
+}
+
+/// The whole widget as drawn.
+#[function_component(BatchView)]
+pub fn batch_view(props: &BatchViewProps) -> Html {
+    let settings = &props.settings;
+    let theme = classes!("bs", format!("theme-{}", settings.theme.key()));
+    if let Err(problem) = settings.validate() {
+        return html! {
+            <section class={theme} part="root" aria-label="Batch status">
+                <SettingsProblem problem={problem} />
+            </section>
+        };
+    }
+    let status = props.status.as_deref();
+    let shown_id = status
+        .and_then(|s| s.id.as_deref())
+        .map(visible_text)
+        .unwrap_or_else(|| settings.batch_id.clone());
+    let (badge_key, badge_text) = match (status, props.polling) {
+        (Some(s), _) => (s.state.key().to_owned(), state_label(&s.state)),
+        (None, Polling::Loading) => ("loading".to_owned(), "Loading".to_owned()),
+        (None, _) => ("unknown".to_owned(), "No data".to_owned()),
+    };
+    let stale = props.error.is_some() && status.is_some();
+    let announcement = match status {
+        Some(s) => format!("Batch {}", state_label(&s.state).to_lowercase()),
+        None => String::new(),
+    };
+    let on_refresh = props.on_refresh.reform(|_: MouseEvent| ());
+    html! {
+        <section
+            class={classes!(theme, stale.then_some("is-stale"))}
+            part="root"
+            aria-label={format!("Batch {shown_id} status")}
+            aria-busy={props.busy.to_string()}
+        >
+            <header class="bs-header" part="header">
+                <h2 class="bs-title">
+                    <span class="bs-title-label">{"Batch"}</span>
+                    <span class="bs-id" title={shown_id.clone()}>{shown_id.clone()}</span>
+                </h2>
+                <span class={classes!("bs-badge", format!("is-{badge_key}"))} part="status">
+                    <span class="bs-badge-dot" aria-hidden="true"></span>
+                    {badge_text}
+                </span>
+                { polling_note(props.polling, stale) }
+                <button
+                    type="button"
+                    class="bs-refresh"
+                    part="refresh"
+                    onclick={on_refresh}
+                    disabled={props.busy}
+                    aria-label="Refresh now"
+                    title="Refresh now"
+                >
+                    <span aria-hidden="true" class="bs-refresh-icon">{"↻"}</span>
+                    <span class="bs-refresh-text">{"Refresh"}</span>
+                </button>
+            </header>
+            <p class="bs-visually-hidden" role="status" aria-live="polite">{announcement}</p>
+            if let Some(error) = props.error.clone() {
+                <ErrorBanner
+                    error={error}
+                    batch_id={settings.batch_id.clone()}
+                    workspace_id={settings.workspace_id.clone()}
+                    now={props.now}
+                    retry_at={props.retry_at}
+                    stopped={props.polling == Polling::Stopped}
+                    last_good_at={if stale { props.received_at } else { None }}
+                    intl={props.intl.clone()}
+                />
+            }
+            if let Some(status) = props.status.clone() {
+                if let Some(error) = status.error.as_deref() {
+                    <p class="bs-batch-error" part="batch-error">
+                        <strong>{"The batch reported an error: "}</strong>{visible_text(error)}
+                    </p>
+                }
+                <ProgressBar counts={status.counts} intl={props.intl.clone()} />
+                <Legend counts={status.counts} intl={props.intl.clone()} />
+                <Timing
+                    status={status.clone()}
+                    intl={props.intl.clone()}
+                    now={props.now}
+                    received_at={props.received_at}
+                    eta_at={props.eta_at}
+                />
+                <CallsTable
+                    status={status}
+                    intl={props.intl.clone()}
+                    mask_phones={settings.mask_phones}
+                    max_rows={settings.max_rows}
+                />
+            } else if props.error.is_none() {
+                <div class="bs-skeleton" aria-hidden="true">
+                    <div class="bs-skeleton-bar"></div>
+                    <div class="bs-skeleton-line"></div>
+                    <div class="bs-skeleton-line short"></div>
+                </div>
+                <p class="bs-visually-hidden">{"Loading batch status"}</p>
+            }
+        </section>
+    }
+}
+
+fn polling_note(polling: Polling, stale: bool) -> Html {
+    let text = match polling {
+        Polling::Paused => "Paused",
+        _ if stale => "Stale",
+        _ => return Html::default(),
+    };
+    html! { <span class="bs-note" part="note">{text}</span> }
+}
+
+#[derive(Properties, PartialEq)]
+struct SettingsProblemProps {
+    problem: SettingsError,
+}
+
+/// Shown instead of data when the settings cannot make a request.
+#[function_component(SettingsProblem)]
+fn settings_problem(props: &SettingsProblemProps) -> Html {
+    html! {
+        <div class="bs-error is-config" part="error" role="alert">
+            <p class="bs-error-title">{"This widget is not set up yet"}</p>
+            <p class="bs-error-detail">{props.problem.to_string()}</p>
+        </div>
+    }
+}

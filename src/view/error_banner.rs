@@ -1,0 +1,62 @@
+//! The error banner: what went wrong, what the widget does next, and how old the
+//! numbers still on screen are.
+
+use super::intl::Intl;
+use crate::controller::PollError;
+use crate::model::{error_text, format};
+use std::rc::Rc;
+use yew::prelude::*;
+
+/// Properties of [`ErrorBanner`].
+#[derive(Properties, PartialEq)]
+pub struct ErrorBannerProps {
+    /// The error.
+    pub error: Rc<PollError>,
+    /// The batch being watched.
+    pub batch_id: String,
+    /// Its workspace.
+    pub workspace_id: String,
+    /// Now, epoch ms.
+    pub now: f64,
+    /// When the next try happens.
+    pub retry_at: Option<f64>,
+    /// Polling stopped: no retry will come by itself.
+    pub stopped: bool,
+    /// When the data still on screen arrived, when there is some.
+    pub last_good_at: Option<f64>,
+    /// Formatters.
+    pub intl: Rc<Intl>,
+}
+
+/// Shown above the (stale) data while polls fail.
+#[function_component(ErrorBanner)]
+pub fn error_banner(props: &ErrorBannerProps) -> Html {
+    let text = error_text(&props.error, &props.batch_id, &props.workspace_id);
+    let next = if props.stopped {
+        "Updates stopped. Use Refresh to try again.".to_owned()
+    } else if let Some(at) = props.retry_at {
+        format!("Retrying {}.", format::countdown(at - props.now))
+    } else {
+        "Will retry when the page is visible again.".to_owned()
+    };
+    let stale = props.last_good_at.map(|at| {
+        html! {
+            <p class="bs-error-stale">
+                {format!("Showing the last data received at {} ({}).", props.intl.clock(at), format::ago(at, props.now))}
+            </p>
+        }
+    });
+    html! {
+        <div
+            class={classes!("bs-error", props.stopped.then_some("is-final"))}
+            part="error"
+            role={if props.stopped { "alert" } else { "status" }}
+            data-kind={props.error.kind()}
+        >
+            <p class="bs-error-title">{text.title}</p>
+            <p class="bs-error-detail">{text.detail}</p>
+            {stale}
+            <p class="bs-error-next">{next}</p>
+        </div>
+    }
+}

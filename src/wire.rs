@@ -1,0 +1,10 @@
+//! Wire types: what the batch-calls API sends, read without trusting it.
+
+pub mod batch;
+pub mod json;
+
+pub use batch::{BatchState, BatchStatus, CallOutcome, Counts, ErrorBody, RecentCall};
+pub use json::Json;
+
+#[cfg(test)]
+mod tests;

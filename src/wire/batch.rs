@@ -1,0 +1,267 @@
+//! The batch status body, read tolerantly from a [`Json`] value.
+//!
+//! Follows `GET /v1/api/batch-calls/{batchId}` as documented, and also accepts the
+//! flattened shape of the sibling `/status` endpoint (progress fields at the top
+//! level). Every field is optional: counts that are missing, null, negative or not
+//! numbers read as zero; times that are missing or not positive read as unknown.
+
+use super::json::Json;
+
+/// The state of a whole batch, as the `status` field names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BatchState {
+    /// Waiting to be processed.
+    Queued,
+    /// Calls are being made.
+    Processing,
+    /// All calls have been made.
+    Completed,
+    /// Cancelled before all calls ran.
+    Cancelled,
+    /// Failed as a whole.
+    Failed,
+    /// A status the documentation does not list, kept as its text.
+    Other(String),
+    /// No status in the body.
+    Missing,
+}
+
+impl BatchState {
+    /// Reads a `status` value; unknown values are kept, not rejected.
+    pub fn from_wire(text: Option<&str>) -> Self {
+        let Some(text) = text else {
+            return BatchState::Missing;
+        };
+        match text.trim().to_ascii_lowercase().as_str() {
+            "queued" => BatchState::Queued,
+            "processing" => BatchState::Processing,
+            "completed" => BatchState::Completed,
+            "cancelled" | "canceled" => BatchState::Cancelled,
+            "failed" => BatchState::Failed,
+            "" => BatchState::Missing,
+            _ => BatchState::Other(text.trim().to_owned()),
+        }
+    }
+
+    /// Whether the batch can no longer change.
+    pub fn is_terminal(&self) -> bool {
+        matches!(
+            self,
+            BatchState::Completed | BatchState::Cancelled | BatchState::Failed
+        )
+    }
+
+    /// A stable machine name, for CSS classes and the host's `status` attribute.
+    pub fn key(&self) -> &str {
+        match self {
+            BatchState::Queued => "queued",
+            BatchState::Processing => "processing",
+            BatchState::Completed => "completed",
+            BatchState::Cancelled => "cancelled",
+            BatchState::Failed => "failed",
+            BatchState::Other(_) => "other",
+            BatchState::Missing => "unknown",
+        }
+    }
+}
+
+/// How one call ended, as the call's `status` field names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CallOutcome {
+    /// The call completed.
+    Completed,
+    /// The call failed.
+    Failed,
+    /// Any other value (`no-answer`, `active`, ...), kept as its text.
+    Other(String),
+    /// No status on the call.
+    Missing,
+}
+
+impl CallOutcome {
+    fn from_wire(text: Option<&str>) -> Self {
+        match text.map(str::trim) {
+            None | Some("") => CallOutcome::Missing,
+            Some(t) if t.eq_ignore_ascii_case("completed") => CallOutcome::Completed,
+            Some(t) if t.eq_ignore_ascii_case("failed") => CallOutcome::Failed,
+            Some(t) => CallOutcome::Other(t.to_owned()),
+        }
+    }
+}
+
+/// One entry of `recent_calls`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecentCall {
+    /// `jobId`.
+    pub job_id: Option<String>,
+    /// `status`.
+    pub outcome: CallOutcome,
+    /// `phone_number`, unmasked: masking is the view's job.
+    pub phone_number: Option<String>,
+    /// When the call ended, epoch ms: `completedAt`, `failedAt` or `endTime`.
+    pub ended_at: Option<f64>,
+    /// Call length in seconds.
+    pub duration_secs: Option<f64>,
+    /// Why the call failed.
+    pub error: Option<String>,
+}
+
+/// Call counts, never negative.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Counts {
+    /// Calls waiting in the queue.
+    pub waiting: u64,
+    /// Calls in progress.
+    pub active: u64,
+    /// Calls completed successfully.
+    pub completed: u64,
+    /// Calls that failed.
+    pub failed: u64,
+    /// Calls in the batch, as the server states it (0 when unknown).
+    pub total: u64,
+}
+
+/// A parsed batch status body.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BatchStatus {
+    /// `id`; the flattened shape has none.
+    pub id: Option<String>,
+    /// `status`.
+    pub state: BatchState,
+    /// `isComplete`.
+    pub is_complete: Option<bool>,
+    /// The counts of `progress` (or of the top level, for the flattened shape).
+    pub counts: Counts,
+    /// `startTime`, epoch ms.
+    pub start_time: Option<f64>,
+    /// `lastCompletedTime`, epoch ms.
+    pub last_completed_time: Option<f64>,
+    /// `completedTime`, epoch ms.
+    pub completed_time: Option<f64>,
+    /// `averageCallDuration`, seconds.
+    pub average_call_secs: Option<f64>,
+    /// `recent_calls`, in the order sent.
+    pub recent_calls: Vec<RecentCall>,
+    /// `timestamp`, epoch ms.
+    pub timestamp: Option<f64>,
+    /// A top-level `error` string (a batch that failed as a whole).
+    pub error: Option<String>,
+}
+
+impl BatchStatus {
+    /// Reads a status body. Returns `None` only when the body is not a JSON object,
+    /// or is an object with nothing of a batch status in it.
+    pub fn from_json(root: &Json) -> Option<Self> {
+        if !root.is_object() {
+            return None;
+        }
+        let progress = root
+            .get("progress")
+            .filter(|p| p.is_object())
+            .unwrap_or(root);
+        let knows_something = [
+            "id",
+            "status",
+            "isComplete",
+            "totalCalls",
+            "progress",
+            "total",
+        ]
+        .iter()
+        .any(|key| root.get(key).is_some());
+        if !knows_something {
+            return None;
+        }
+        let total = count(progress, "total").max(count(root, "totalCalls"));
+        Some(BatchStatus {
+            id: text(root, "id").or_else(|| text(root, "batchId")),
+            state: BatchState::from_wire(root.string("status")),
+            is_complete: root.boolean("isComplete"),
+            counts: Counts {
+                waiting: count(progress, "waiting"),
+                active: count(progress, "active"),
+                completed: count(progress, "completed"),
+                failed: count(progress, "failed"),
+                total,
+            },
+            start_time: instant(progress, "startTime"),
+            last_completed_time: instant(progress, "lastCompletedTime"),
+            completed_time: instant(progress, "completedTime"),
+            average_call_secs: non_negative(progress, "averageCallDuration"),
+            recent_calls: progress
+                .array("recent_calls")
+                .unwrap_or_default()
+                .iter()
+                .filter(|item| item.is_object())
+                .map(recent_call)
+                .collect(),
+            timestamp: instant(root, "timestamp"),
+            error: text(root, "error").or_else(|| text(progress, "error")),
+        })
+    }
+
+    /// Whether polling should stop: the server says complete, or the state is final.
+    pub fn is_finished(&self) -> bool {
+        self.is_complete == Some(true) || self.state.is_terminal()
+    }
+}
+
+fn recent_call(item: &Json) -> RecentCall {
+    RecentCall {
+        job_id: text(item, "jobId"),
+        outcome: CallOutcome::from_wire(item.string("status")),
+        phone_number: text(item, "phone_number"),
+        ended_at: instant(item, "completedAt")
+            .or_else(|| instant(item, "failedAt"))
+            .or_else(|| instant(item, "endTime")),
+        duration_secs: non_negative(item, "duration"),
+        error: text(item, "error"),
+    }
+}
+
+/// A count: absent, null, negative or non-numeric values read as 0; fractions round.
+fn count(object: &Json, key: &str) -> u64 {
+    match object.number(key) {
+        // `as` saturates, so 1e300 reads as u64::MAX rather than wrapping.
+        Some(n) if n > 0.0 => n.round() as u64,
+        _ => 0,
+    }
+}
+
+/// A point in time in epoch ms, when positive.
+fn instant(object: &Json, key: &str) -> Option<f64> {
+    object.number(key).filter(|n| *n > 0.0)
+}
+
+/// A non-negative quantity.
+fn non_negative(object: &Json, key: &str) -> Option<f64> {
+    object.number(key).filter(|n| *n >= 0.0)
+}
+
+/// A non-empty string.
+fn text(object: &Json, key: &str) -> Option<String> {
+    object
+        .string(key)
+        .filter(|s| !s.trim().is_empty())
+        .map(str::to_owned)
+}
+
+/// The body of an error response, `{error, message}`; both parts optional.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ErrorBody {
+    /// `error`: a short name of what went wrong.
+    pub error: Option<String>,
+    /// `message`: more context.
+    pub message: Option<String>,
+}
+
+impl ErrorBody {
+    /// Reads an error body; anything that is not the documented shape gives an
+    /// empty [`ErrorBody`].
+    pub fn from_json(root: &Json) -> Self {
+        ErrorBody {
+            error: text(root, "error"),
+            message: text(root, "message"),
+        }
+    }
+}

@@ -1,0 +1,106 @@
+// Types for batch-status.js, the batch status widget's entry script.
+
+/** Options of `mount()` and `handle.update()`. Every field is optional in `update`. */
+export interface BatchStatusOptions {
+  /** The batch to watch: letters, digits, `_` and `-`, at most 128. */
+  batchId?: string | null;
+  /** Sent as the `x-workspace-id` header. */
+  workspaceId?: string | null;
+  /** API origin, optionally with a path prefix, or a root-relative path for a same-origin proxy. Default `https://api.trillet.ai`. */
+  apiBase?: string | null;
+  /** Path of the batch endpoints. Default `/v1/api/batch-calls`. */
+  apiPath?: string | null;
+  /** Seconds between polls, 1 to 3600. Default 5. */
+  interval?: number | string | null;
+  /** Request timeout in seconds, 1 to 120. Default 10. */
+  timeout?: number | string | null;
+  /** Mask phone numbers (default true). */
+  maskPhones?: boolean | "on" | "off" | null;
+  /** BCP 47 locale for numbers and times. Default: the browser's. */
+  locale?: string | null;
+  /** Colour scheme. Default `auto` (follows prefers-color-scheme). */
+  theme?: "light" | "dark" | "auto" | null;
+  /** Rows of the recent-calls table, 0 to 500. Default 10. */
+  maxRows?: number | string | null;
+  /** Sent as `x-api-key`. Omit (or empty) when a same-origin proxy adds it. Never stored in the DOM. */
+  apiKey?: string;
+}
+
+/** Returned by `mount()`. */
+export interface BatchStatusHandle {
+  /** Changes options; unnamed ones keep their values, `null` resets one to its default. */
+  update(options: BatchStatusOptions): void;
+  /** Polls now. */
+  refresh(): void;
+  /** Stops polling until `resume()`. */
+  pause(): void;
+  /** Polls at once if a poll came due while paused, then on schedule. */
+  resume(): void;
+  /** Removes the widget and stops every timer, request and listener it started. */
+  destroy(): void;
+}
+
+/** A recent call as carried in events; phone numbers masked unless masking is off. */
+export interface CallSummary {
+  jobId: string | null;
+  status: string;
+  phoneNumber: string | null;
+  endedAt: number | null;
+  duration: number | null;
+  error: string | null;
+}
+
+/** `event.detail` of `batch-update` and `batch-complete`. */
+export interface StatusSummary {
+  batchId: string | null;
+  status: "queued" | "processing" | "completed" | "cancelled" | "failed" | "other" | "unknown";
+  statusText: string | null;
+  isComplete: boolean;
+  total: number;
+  waiting: number;
+  active: number;
+  completed: number;
+  failed: number;
+  percentFinished: number;
+  startTime: number | null;
+  completedTime: number | null;
+  averageCallDuration: number | null;
+  etaMs: number | null;
+  recentCalls: CallSummary[];
+}
+
+/** `event.detail` of `batch-error`. Never contains the API key. */
+export interface ErrorSummary {
+  kind: "network" | "timeout" | "unauthorized" | "forbidden" | "not-found" | "rate-limited" | "http" | "malformed" | "too-large";
+  status: number | null;
+  message: string;
+  /** True when polling stopped because retrying cannot help. */
+  final: boolean;
+}
+
+/** Resolves when the wasm has loaded. */
+export const ready: Promise<unknown>;
+
+/** Mounts a widget in `element`'s shadow root. */
+export function mount(element: HTMLElement, options?: BatchStatusOptions): BatchStatusHandle;
+
+/** The `<batch-status>` element. */
+export interface BatchStatusElement extends HTMLElement {
+  /** Write-only. */
+  apiKey: string | undefined;
+  readonly hasApiKey: boolean;
+  refresh(): void;
+  pause(): void;
+  resume(): void;
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    "batch-status": BatchStatusElement;
+  }
+  interface HTMLElementEventMap {
+    "batch-update": CustomEvent<StatusSummary>;
+    "batch-complete": CustomEvent<StatusSummary>;
+    "batch-error": CustomEvent<ErrorSummary>;
+  }
+}

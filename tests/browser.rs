@@ -1,0 +1,328 @@
+//! Components mounted in a real DOM, in headless Chromium (`wasm-bindgen-test`).
+//! Each test renders into its own container and waits for Yew with
+//! `scheduler::flush`, never with a sleep.
+#![cfg(target_arch = "wasm32")]
+
+use batch_status_widget::config::Settings;
+use batch_status_widget::controller::fetch::parse_json;
+use batch_status_widget::controller::PollError;
+use batch_status_widget::embed::mount_widget;
+use batch_status_widget::view::{BatchView, Intl, Polling};
+use batch_status_widget::wire::{BatchStatus, ErrorBody};
+use std::rc::Rc;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::Element;
+use yew::prelude::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+macro_rules! fixture {
+    ($name:literal) => {
+        (
+            $name,
+            include_str!(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../shared/fixtures/",
+                $name
+            )),
+        )
+    };
+}
+
+const STATUS_FIXTURES: [(&str, &str); 13] = [
+    fixture!("status-processing-seed.json"),
+    fixture!("status-queued.json"),
+    fixture!("status-completed.json"),
+    fixture!("status-cancelled.json"),
+    fixture!("status-failed.json"),
+    fixture!("status-minimal.json"),
+    fixture!("status-nulls.json"),
+    fixture!("status-unknown-and-extra.json"),
+    fixture!("status-hostile-strings.json"),
+    fixture!("status-inconsistent.json"),
+    fixture!("status-zero-total.json"),
+    fixture!("status-flattened.json"),
+    fixture!("status-large-1000-calls.json"),
+];
+
+/// 2025-11-28T09:10:00Z: after every fixture's timestamps.
+const NOW: f64 = 1_764_321_000_000.0;
+
+fn status(text: &str) -> Rc<BatchStatus> {
+    let json = parse_json(text).expect("fixture is JSON");
+    Rc::new(BatchStatus::from_json(&json).expect("fixture is a status"))
+}
+
+fn settings() -> Rc<Settings> {
+    Rc::new(Settings {
+        batch_id: "batch_test".into(),
+        workspace_id: "ws_test".into(),
+        locale: Some("en-US".into()),
+        ..Settings::default()
+    })
+}
+
+#[derive(Properties, PartialEq)]
+struct Harness {
+    status: Option<Rc<BatchStatus>>,
+    error: Option<Rc<PollError>>,
+    settings: Rc<Settings>,
+}
+
+#[function_component(View)]
+fn view(props: &Harness) -> Html {
+    html! {
+        <BatchView
+            settings={props.settings.clone()}
+            intl={Intl::new(Some("en-US"))}
+            status={props.status.clone()}
+            received_at={Some(NOW - 12_000.0)}
+            now={NOW}
+            error={props.error.clone()}
+            retry_at={props.error.as_ref().map(|_| NOW + 20_000.0)}
+            polling={Polling::Live}
+        />
+    }
+}
+
+fn container() -> Element {
+    let document = gloo_utils::document();
+    let div = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&div).unwrap();
+    div
+}
+
+async fn render(props: Harness) -> Element {
+    let root = container();
+    yew::Renderer::<View>::with_root_and_props(root.clone(), props).render();
+    yew::scheduler::flush().await;
+    root
+}
+
+fn text_of(root: &Element) -> String {
+    root.dyn_ref::<web_sys::HtmlElement>().unwrap().inner_text()
+}
+
+/// What a person must never see: broken numbers or leaked JS values.
+fn assert_clean(name: &str, text: &str) {
+    // Whole words only: the fixture `batch_nulls` may show its own name.
+    let words: Vec<&str> = text
+        .split(|c: char| !c.is_alphanumeric() && c != '_')
+        .collect();
+    for bad in ["NaN", "undefined", "null", "Infinity"] {
+        assert!(!words.contains(&bad), "{name} shows {bad}:\n{text}");
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let negative = chars
+        .windows(2)
+        .any(|w| matches!(w[0], '-' | '\u{2212}') && w[1].is_ascii_digit());
+    assert!(!negative, "{name} shows a negative number:\n{text}");
+}
+
+fn progressbar(root: &Element) -> Element {
+    root.query_selector("[role=progressbar]")
+        .unwrap()
+        .expect("a progress bar")
+}
+
+#[wasm_bindgen_test]
+async fn every_fixture_renders_its_numbers_and_nothing_broken() {
+    for (name, body) in STATUS_FIXTURES {
+        let status = status(body);
+        let root = render(Harness {
+            status: Some(status.clone()),
+            error: None,
+            settings: settings(),
+        })
+        .await;
+        let text = text_of(&root);
+        assert_clean(name, &text);
+        let bar = progressbar(&root);
+        let finished = status.counts.completed + status.counts.failed;
+        assert_eq!(
+            bar.get_attribute("aria-valuenow"),
+            Some(finished.to_string()),
+            "{name}"
+        );
+        let now: u64 = bar.get_attribute("aria-valuenow").unwrap().parse().unwrap();
+        let max: u64 = bar.get_attribute("aria-valuemax").unwrap().parse().unwrap();
+        assert!(now <= max, "{name}: {now} > {max}");
+        root.remove();
+    }
+}
+
+#[wasm_bindgen_test]
+async fn the_documented_example_reads_right_to_a_screen_reader() {
+    let root = render(Harness {
+        status: Some(status(STATUS_FIXTURES[0].1)),
+        error: None,
+        settings: settings(),
+    })
+    .await;
+    let bar = progressbar(&root);
+    assert_eq!(bar.get_attribute("aria-valuemin").as_deref(), Some("0"));
+    assert_eq!(bar.get_attribute("aria-valuemax").as_deref(), Some("150"));
+    assert_eq!(bar.get_attribute("aria-valuenow").as_deref(), Some("100"));
+    assert_eq!(
+        bar.get_attribute("aria-valuetext").as_deref(),
+        Some("100 of 150 calls finished, 5 failed")
+    );
+    let text = text_of(&root);
+    assert!(text.contains("66%"), "{text}");
+    assert!(text.contains("Processing"), "{text}");
+    assert!(text.contains("batch_7891011121314"), "{text}");
+    assert!(
+        text.contains("+1 •••• ••7890"),
+        "the number is masked: {text}"
+    );
+    assert!(!text.contains("+1234567890"), "{text}");
+    let live = root
+        .query_selector("[aria-live=polite]")
+        .unwrap()
+        .expect("a live region");
+    assert_eq!(live.text_content().as_deref(), Some("Batch processing"));
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn large_counts_use_the_locale_grouping() {
+    let root = render(Harness {
+        status: Some(status(STATUS_FIXTURES[12].1)),
+        error: None,
+        settings: settings(),
+    })
+    .await;
+    let text = text_of(&root);
+    assert!(text.contains("39,950 of 100,000 calls finished"), "{text}");
+    assert!(text.contains("latest 10 of 1,000"), "{text}");
+    assert_eq!(root.query_selector_all("tbody tr").unwrap().length(), 10);
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn hostile_strings_render_as_inert_text() {
+    let root = render(Harness {
+        status: Some(status(STATUS_FIXTURES[8].1)),
+        error: None,
+        settings: settings(),
+    })
+    .await;
+    for tag in ["img", "script", "b"] {
+        assert!(
+            root.query_selector(tag).unwrap().is_none(),
+            "a <{tag}> element was created"
+        );
+    }
+    assert!(root.query_selector("svg [onload]").unwrap().is_none());
+    let text = text_of(&root);
+    assert!(
+        text.contains("batch_<b>x</b>"),
+        "the id shows as text: {text}"
+    );
+    assert!(text.contains("<svg onload=window.__xss=3>"), "{text}");
+    assert!(!text.contains('\u{202E}'), "the bidi override is removed");
+    let xss = js_sys::Reflect::get(&gloo_utils::window(), &"__xss".into()).unwrap();
+    assert!(xss.is_undefined());
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn calls_are_listed_newest_first_with_their_error_or_duration() {
+    let root = render(Harness {
+        status: Some(status(STATUS_FIXTURES[2].1)),
+        error: None,
+        settings: settings(),
+    })
+    .await;
+    let rows = root.query_selector_all("tbody tr").unwrap();
+    let first = rows.item(0).unwrap().text_content().unwrap();
+    assert!(
+        first.contains("call_9000") && first.contains("30 s"),
+        "{first}"
+    );
+    let failed = rows.item(3).unwrap().text_content().unwrap();
+    assert!(
+        failed.contains("Failed") && failed.contains("no-answer"),
+        "{failed}"
+    );
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn an_error_keeps_the_last_data_and_says_it_is_stale() {
+    let error = Rc::new(PollError::Http {
+        status: 500,
+        body: ErrorBody {
+            error: None,
+            message: Some("Failed to retrieve batch information".into()),
+        },
+        retry_after_ms: None,
+    });
+    let root = render(Harness {
+        status: Some(status(STATUS_FIXTURES[0].1)),
+        error: Some(error),
+        settings: settings(),
+    })
+    .await;
+    let text = text_of(&root);
+    assert!(text.contains("The batch API failed (HTTP 500)"), "{text}");
+    assert!(text.contains("Retrying in 20 s"), "{text}");
+    assert!(text.contains("Showing the last data received at"), "{text}");
+    assert!(
+        text.contains("100 of 150 calls finished"),
+        "the numbers stay: {text}"
+    );
+    assert!(root.query_selector(".is-stale").unwrap().is_some());
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn not_found_names_the_batch_and_workspace() {
+    let error = Rc::new(PollError::Http {
+        status: 404,
+        body: ErrorBody::default(),
+        retry_after_ms: None,
+    });
+    let root = render(Harness {
+        status: None,
+        error: Some(error),
+        settings: settings(),
+    })
+    .await;
+    let text = text_of(&root);
+    assert!(
+        text.contains("Batch batch_test was not found in workspace ws_test"),
+        "{text}"
+    );
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn a_widget_without_a_batch_asks_for_one_and_requests_nothing() {
+    let host = container();
+    let options = js_sys::Object::new();
+    js_sys::Reflect::set(&options, &"workspaceId".into(), &"ws".into()).unwrap();
+    let mut handle = mount_widget(host.clone(), options.into()).expect("mounts");
+    yew::scheduler::flush().await;
+    let shadow = host.shadow_root().expect("an open shadow root");
+    let text = shadow.text_content().unwrap_or_default();
+    assert!(text.contains("Set batch-id"), "{text}");
+    assert_eq!(
+        shadow.adopted_style_sheets().length(),
+        1,
+        "styles stay in the shadow root"
+    );
+    let head = gloo_utils::document().head().unwrap();
+    assert!(
+        head.query_selector("style").unwrap().is_none(),
+        "no global CSS"
+    );
+    handle.destroy();
+    assert_eq!(
+        shadow.child_element_count(),
+        0,
+        "destroy empties the shadow root"
+    );
+    host.remove();
+}
