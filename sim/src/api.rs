@@ -2,6 +2,7 @@
 
 use crate::demo::DemoBatch;
 use crate::log::{Entry, RequestLog};
+use crate::scenario::{Script, Step};
 use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
@@ -22,6 +23,8 @@ pub struct AppState {
     fixtures: Arc<PathBuf>,
     demos: Arc<Mutex<HashMap<String, Running>>>,
     demo_speed: f64,
+    /// Scripted batches and how many requests each has answered.
+    scenarios: Arc<Mutex<HashMap<String, (Script, usize)>>>,
 }
 
 /// A demo batch and when its clock started.
@@ -39,6 +42,7 @@ impl AppState {
             fixtures: Arc::new(fixtures),
             demos: Arc::default(),
             demo_speed,
+            scenarios: Arc::default(),
         }
     }
 
@@ -67,8 +71,14 @@ pub fn router(state: AppState, site: &FsPath) -> Router {
         .route("/v1/batch-calls/{id}", any(batch))
         .route("/__sim/requests", get(requests).delete(clear_requests))
         .route("/__sim/reset", axum::routing::post(reset))
+        .route(
+            "/__sim/scenarios/{id}",
+            axum::routing::put(put_scenario).delete(delete_scenario),
+        )
         .route("/__sim/health", get(|| async { "ok" }))
+        .route("/__sim/host-page", get(crate::pages::host_page))
         .fallback_service(ServeDir::new(site))
+        .layer(axum::middleware::from_fn(crate::pages::site_headers))
         .with_state(state)
 }
 
@@ -81,7 +91,7 @@ async fn clear_requests(State(state): State<AppState>) -> StatusCode {
     StatusCode::NO_CONTENT
 }
 
-/// Forgets the request log and restarts every demo batch's clock.
+/// Forgets the request log and the scenarios, and restarts every demo batch's clock.
 async fn reset(State(state): State<AppState>) -> StatusCode {
     state.log.clear();
     state
@@ -89,7 +99,101 @@ async fn reset(State(state): State<AppState>) -> StatusCode {
         .lock()
         .unwrap_or_else(|p| p.into_inner())
         .clear();
+    state
+        .scenarios
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .clear();
     StatusCode::NO_CONTENT
+}
+
+/// Scripts the responses for batch `id` (see [`crate::scenario`]).
+async fn put_scenario(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Json(script): Json<Script>,
+) -> StatusCode {
+    if script.steps.is_empty() {
+        return StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    state
+        .scenarios
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .insert(id, (script, 0));
+    StatusCode::NO_CONTENT
+}
+
+async fn delete_scenario(State(state): State<AppState>, Path(id): Path<String>) -> StatusCode {
+    state
+        .scenarios
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .remove(&id);
+    StatusCode::NO_CONTENT
+}
+
+impl AppState {
+    /// The next scripted step for `id`, if it is a scripted batch.
+    fn next_step(&self, id: &str) -> Option<Step> {
+        let mut scenarios = self.scenarios.lock().unwrap_or_else(|p| p.into_inner());
+        let (script, served) = scenarios.get_mut(id)?;
+        let step = script.step(*served).cloned();
+        *served += 1;
+        step
+    }
+}
+
+/// Answers one request as its scripted step says.
+async fn scripted(state: &AppState, id: &str, step: Step) -> Response {
+    if step.latency_ms > 0 {
+        tokio::time::sleep(std::time::Duration::from_millis(step.latency_ms)).await;
+    }
+    if step.hang {
+        // Held until the client gives up; dropping the future closes the request.
+        std::future::pending::<()>().await;
+    }
+    let status = StatusCode::from_u16(step.status.unwrap_or(200)).unwrap_or(StatusCode::OK);
+    let mut response = if let Some(name) = &step.fixture {
+        match read_fixture(state, name).await {
+            Some(body) => json_text(status, body),
+            None => error(StatusCode::INTERNAL_SERVER_ERROR, "No such fixture", name),
+        }
+    } else if let Some(body) = &step.body {
+        let content_type = step.content_type.as_deref().unwrap_or("application/json");
+        (
+            status,
+            [(header::CONTENT_TYPE, content_type.to_owned())],
+            body.clone(),
+        )
+            .into_response()
+    } else if let Some(bytes) = step.big_bytes {
+        json_text(status, Step::big_body(bytes))
+    } else if step.html {
+        let page = format!(
+            "<html><head><title>{status}</title></head><body><h1>{status}</h1><hr>nginx</body></html>"
+        );
+        (status, [(header::CONTENT_TYPE, "text/html")], page).into_response()
+    } else if status.is_client_error() || status.is_server_error() {
+        error(
+            status,
+            status.canonical_reason().unwrap_or("Error"),
+            "Scripted failure",
+        )
+    } else {
+        Json(state.demo_status(id)).into_response()
+    };
+    if let Some(value) = step
+        .retry_after_value()
+        .and_then(|v| HeaderValue::from_str(&v).ok())
+    {
+        response.headers_mut().insert(header::RETRY_AFTER, value);
+    }
+    if step.cors == Some(false) {
+        response
+    } else {
+        with_cors(response)
+    }
 }
 
 fn header_text(headers: &HeaderMap, name: &str) -> Option<String> {
@@ -141,6 +245,9 @@ async fn batch(
             "Unauthorized",
             "The x-api-key and x-workspace-id headers are required",
         ));
+    }
+    if let Some(step) = state.next_step(&id) {
+        return scripted(&state, &id, step).await;
     }
     with_cors(status_body(&state, &id).await)
 }

@@ -8,11 +8,15 @@
 //! (see `../shared/api/`): both headers required, `{error, message}` bodies for
 //! errors, CORS for cross-origin pages. Batch ids starting with `demo` play the
 //! built-in demo batch (`--demo-speed 10` plays it ten times faster, for tests);
-//! `fixture-NAME` serves `status-NAME.json` verbatim.
+//! `fixture-NAME` serves `status-NAME.json` verbatim; `PUT /__sim/scenarios/{id}`
+//! scripts a batch's responses (see `scenario.rs`), and `/__sim/requests` lists
+//! every API request received.
 
 mod api;
 mod demo;
 mod log;
+mod pages;
+mod scenario;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;

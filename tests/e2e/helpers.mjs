@@ -28,3 +28,21 @@ export async function requestsFor(request, batchId) {
   expect(response.ok()).toBeTruthy();
   return (await response.json()).filter((entry) => entry.batchId === batchId);
 }
+
+/**
+ * Gives every <batch-status> the key as soon as the parser creates it, before the
+ * widget script upgrades it: the way a host sets `apiKey` from its own session.
+ */
+export async function keyOnParse(page, key) {
+  await page.addInitScript((k) => {
+    const give = () => {
+      for (const el of document.querySelectorAll('batch-status')) {
+        if (!el.dataset.keyed) {
+          el.apiKey = k;
+          el.dataset.keyed = 'yes';
+        }
+      }
+    };
+    new MutationObserver(give).observe(document, { childList: true, subtree: true });
+  }, key);
+}
