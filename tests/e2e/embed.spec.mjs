@@ -153,7 +153,6 @@ test('a removed widget makes no request; added back, it resumes', async ({ page 
 
 test('six widgets on one page are independent', async ({ page }) => {
   const console = watchConsole(page);
-  await page.request.post('/__sim/reset');
   await page.goto('/examples/six-widgets.html');
   const widgets = page.locator('batch-status');
   await expect(widgets).toHaveCount(6);

@@ -46,3 +46,71 @@ export async function keyOnParse(page, key) {
     new MutationObserver(give).observe(document, { childList: true, subtree: true });
   }, key);
 }
+
+/** Scripts the sim's responses for `batch` (see sim/src/scenario.rs). */
+export async function script(request, batch, steps, options = {}) {
+  const response = await request.put(`/__sim/scenarios/${batch}`, { data: { steps, ...options } });
+  expect(response.status()).toBe(204);
+}
+
+/**
+ * Opens a same-origin host page with one widget for `batch` (key given on parse),
+ * under Playwright's clock, and waits for the first answer. Returns the element.
+ */
+export async function openWidget(page, batch, attributes = {}) {
+  await keyOnParse(page, 'sk_e2e_faults_key');
+  await page.clock.install();
+  const query = new URLSearchParams({
+    src: '/batch-status.js', 'batch-id': batch, 'workspace-id': 'ws_e2e', 'api-base': '/', ...attributes,
+  });
+  await page.goto(`/__sim/host-page?${query}`);
+  const widget = page.locator('batch-status');
+  // The first answer is on screen: data or an error, and nothing in flight.
+  await expect(widget.locator('.bs[aria-busy=false]').locator('[role=progressbar], [part=error]').first()).toBeAttached();
+  // From here on, time moves only when a test says so.
+  // A little ahead of the page's clock, which is still running as this is sent.
+  const now = await page.evaluate(() => Date.now());
+  await page.clock.pauseAt(now + 500);
+  return widget;
+}
+
+/** Waits until the widget has no request in flight. */
+export async function settle(widget) {
+  await expect(widget.locator('.bs[aria-busy=false]')).toBeAttached();
+}
+
+/** Moves the page's clock on by `ms` in steps, letting each poll finish. */
+export async function advance(page, widget, ms, step = 1000) {
+  for (let elapsed = 0; elapsed < ms; elapsed += step) {
+    await page.clock.runFor(Math.min(step, ms - elapsed));
+    await settle(widget);
+  }
+}
+
+/** The page's (fake) time of each batch-update and batch-error, in order. */
+export async function recordOutcomes(page) {
+  await page.addInitScript(() => {
+    window.__outcomes = [];
+    for (const name of ['batch-update', 'batch-error']) {
+      document.addEventListener(name, (e) => window.__outcomes.push({ name, at: Date.now(), detail: e.detail }));
+    }
+  });
+}
+
+/** Pretends the page is hidden or visible, as the browser's visibility API reports it. */
+export async function controlVisibility(page) {
+  await page.addInitScript(() => {
+    let state = 'visible';
+    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => state });
+    Object.defineProperty(document, 'hidden', { configurable: true, get: () => state === 'hidden' });
+    window.__setVisibility = (next) => {
+      state = next;
+      document.dispatchEvent(new Event('visibilitychange'));
+    };
+  });
+}
+
+/** Console lines that mean the widget broke: uncaught errors and panics. */
+export function crashes(consoleLines) {
+  return consoleLines.filter((line) => /pageerror|panicked|RuntimeError|unreachable|internal error/i.test(line));
+}
