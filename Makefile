@@ -44,6 +44,9 @@ browser: tools
 
 site: tools
 	trunk build --release
+	@# Minify the wasm-bindgen glue and the entry script: they count in the size budget.
+	esbuild dist/batch-status-widget.js --minify --format=esm --log-level=warning --allow-overwrite --outfile=dist/batch-status-widget.js
+	esbuild dist/batch-status.js --minify --format=esm --log-level=warning --allow-overwrite --outfile=dist/batch-status.js
 
 sim: tools
 	cargo build -p sim

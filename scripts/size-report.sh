@@ -1,13 +1,30 @@
 #!/usr/bin/env bash
-# Prints what a browser downloads for the widget (wasm + JS + CSS), gzip -9.
+# The size budget: what a browser downloads for the widget (wasm + JS + CSS, the
+# CSS being inside the wasm), compressed with gzip -9. Prints gzip and brotli
+# sizes of each file and the total, and fails over the budget.
 set -euo pipefail
 dist=${1:-dist}
-total=0
-printf '%-34s %10s %10s\n' file bytes gzip
-for file in batch-status-widget_bg.wasm batch-status-widget.js batch-status.js; do
-  raw=$(wc -c < "$dist/$file")
-  gz=$(gzip -9 -c "$dist/$file" | wc -c)
-  total=$((total + gz))
-  printf '%-34s %10d %10d\n' "$file" "$raw" "$gz"
+budget=${SIZE_BUDGET_BYTES:-110000}      # 110 KB
+react_counter=69000                      # a React 19 counter app, gzip, measured on this machine
+
+files=(batch-status-widget_bg.wasm batch-status-widget.js batch-status.js)
+total_gz=0
+total_br=0
+printf '%-30s %9s %9s %9s\n' file bytes gzip brotli
+for file in "${files[@]}"; do
+  path="$dist/$file"
+  [ -f "$path" ] || { echo "size: $path is missing (run make site)" >&2; exit 1; }
+  raw=$(wc -c < "$path")
+  gz=$(gzip -9 -c "$path" | wc -c)
+  br=$(brotli -c -q 11 "$path" | wc -c)
+  total_gz=$((total_gz + gz))
+  total_br=$((total_br + br))
+  printf '%-30s %9d %9d %9d\n' "$file" "$raw" "$gz" "$br"
 done
-printf '%-34s %10s %10d  (%d.%d KB)\n' total '' "$total" $((total / 1000)) $((total % 1000 / 100))
+printf '%-30s %9s %9d %9d\n' total '' "$total_gz" "$total_br"
+kb() { printf '%d.%d KB' $(($1 / 1000)) $(($1 % 1000 / 100)); }
+echo "size: widget $(kb "$total_gz") gzip ($(kb "$total_br") brotli); budget $(kb "$budget"); React 19 counter $(kb "$react_counter")"
+if [ "$total_gz" -gt "$budget" ]; then
+  echo "size: over budget by $((total_gz - budget)) bytes" >&2
+  exit 1
+fi

@@ -130,8 +130,7 @@ impl Settings {
         let defaults = Settings::default();
         let seconds = |name: &str| {
             get(name)
-                .and_then(|v| v.trim().parse::<f64>().ok())
-                .filter(|v| v.is_finite())
+                .and_then(|v| parse_decimal(v.trim()))
                 .map(|v| v * 1000.0)
         };
         Settings {
@@ -187,6 +186,30 @@ impl Settings {
             encode_path_segment(&self.batch_id)
         )
     }
+}
+
+/// Reads `12`, `2.5` or `.5`: the numbers a person types into an attribute. A
+/// hand-written reader keeps the standard float parser out of the wasm.
+pub fn parse_decimal(text: &str) -> Option<f64> {
+    let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
+    if whole.is_empty() && fraction.is_empty()
+        || whole.len() > 12
+        || !whole
+            .bytes()
+            .chain(fraction.bytes())
+            .all(|b| b.is_ascii_digit())
+    {
+        return None;
+    }
+    let mut value = whole
+        .bytes()
+        .fold(0.0, |n, b| n * 10.0 + f64::from(b - b'0'));
+    let mut scale = 0.1;
+    for b in fraction.bytes().take(6) {
+        value += f64::from(b - b'0') * scale;
+        scale /= 10.0;
+    }
+    Some(value)
 }
 
 fn clamp(value: Option<f64>, default: f64, (low, high): (f64, f64)) -> f64 {
@@ -342,6 +365,17 @@ mod tests {
         let key = ApiKey::new("sk_live_secret");
         assert_eq!(format!("{key:?}"), "ApiKey(set)");
         assert_eq!(ApiKey::new("  ").header_value(), None);
+    }
+
+    #[test]
+    fn decimals_read_like_a_person_writes_them() {
+        assert_eq!(parse_decimal("12"), Some(12.0));
+        assert_eq!(parse_decimal("2.5"), Some(2.5));
+        assert_eq!(parse_decimal(".5"), Some(0.5));
+        assert_eq!(parse_decimal("3."), Some(3.0));
+        for bad in ["", ".", "-1", "1e3", "NaN", "1.2.3", "x"] {
+            assert_eq!(parse_decimal(bad), None, "{bad}");
+        }
     }
 
     #[test]

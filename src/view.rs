@@ -1,4 +1,4 @@
-//! Yew components: [`widget::Widget`] runs the polling loop, [`batch_view::BatchView`]
+//! Yew components: [`widget::Widget`] runs the polling loop, [`batch_view::batch_view`]
 //! and its parts draw what it knows.
 
 pub mod batch_view;
@@ -9,6 +9,6 @@ pub mod progress;
 pub mod timing;
 pub mod widget;
 
-pub use batch_view::{BatchView, Polling};
+pub use batch_view::{batch_view, BatchViewProps, Polling};
 pub use intl::Intl;
 pub use widget::{Widget, WidgetEvent, WidgetProps};

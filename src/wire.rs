@@ -1,6 +1,8 @@
 //! Wire types: what the batch-calls API sends, read without trusting it.
 
 pub mod batch;
+#[cfg(target_arch = "wasm32")]
+pub mod js;
 pub mod json;
 
 pub use batch::{BatchState, BatchStatus, CallOutcome, Counts, ErrorBody, RecentCall};

@@ -145,7 +145,7 @@ export function mount(element, options = {}) {
   };
 }
 
-/** Renders the static site's page (form and widget) into `root`. */
-export function mountSite(root) {
-  return ready.then(() => mountSiteCore(root));
+/** Wires up the static site's page: its form, and the slot the widget goes in. */
+export function mountSite(form, slot) {
+  return ready.then(() => mountSiteCore(form, slot));
 }

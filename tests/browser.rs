@@ -7,7 +7,7 @@ use batch_status_widget::config::Settings;
 use batch_status_widget::controller::fetch::parse_json;
 use batch_status_widget::controller::PollError;
 use batch_status_widget::embed::mount_widget;
-use batch_status_widget::view::{BatchView, Intl, Polling};
+use batch_status_widget::view::{batch_view, BatchViewProps, Intl, Polling};
 use batch_status_widget::wire::{BatchStatus, ErrorBody};
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
@@ -72,18 +72,19 @@ struct Harness {
 
 #[function_component(View)]
 fn view(props: &Harness) -> Html {
-    html! {
-        <BatchView
-            settings={props.settings.clone()}
-            intl={Intl::new(Some("en-US"))}
-            status={props.status.clone()}
-            received_at={Some(NOW - 12_000.0)}
-            now={NOW}
-            error={props.error.clone()}
-            retry_at={props.error.as_ref().map(|_| NOW + 20_000.0)}
-            polling={Polling::Live}
-        />
-    }
+    batch_view(&BatchViewProps {
+        settings: props.settings.clone(),
+        intl: Intl::new(Some("en-US")),
+        status: props.status.clone(),
+        received_at: Some(NOW - 12_000.0),
+        now: NOW,
+        eta_at: None,
+        error: props.error.clone(),
+        retry_at: props.error.as_ref().map(|_| NOW + 20_000.0),
+        polling: Polling::Live,
+        busy: false,
+        on_refresh: Callback::noop(),
+    })
 }
 
 fn container() -> Element {

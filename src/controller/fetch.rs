@@ -62,6 +62,7 @@ pub fn parse_json(text: &str) -> Option<Json> {
     if text.trim().is_empty() {
         return None;
     }
-    let value = js_sys::JSON::parse(text).ok()?;
-    serde_wasm_bindgen::from_value(value).ok()
+    js_sys::JSON::parse(text)
+        .ok()
+        .map(|value| Json::from_js(&value))
 }

@@ -140,14 +140,14 @@ impl Schedule {
 pub fn parse_retry_after(value: &str, now_ms: f64) -> Option<f64> {
     let value = value.trim();
     if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
-        return value.parse::<f64>().ok().map(|secs| secs * 1000.0);
+        return value.parse::<u64>().ok().map(|secs| secs as f64 * 1000.0);
     }
     http_date_ms(value).map(|at| (at - now_ms).max(0.0))
 }
 
 /// Parses an IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`) to epoch milliseconds.
 fn http_date_ms(value: &str) -> Option<f64> {
-    let (_weekday, rest) = value.split_once(", ")?;
+    let (_weekday, rest) = value.split_once(',')?;
     let mut parts = rest.split_ascii_whitespace();
     let day: u32 = parts.next()?.parse().ok()?;
     let month = match parts.next()? {

@@ -2,16 +2,62 @@
 //! `status` attribute on the host element.
 
 use crate::controller::PollError;
+use crate::model::summary::CallSummary;
 use crate::model::{error_text, StatusSummary};
 use crate::view::WidgetEvent;
-use js_sys::{Object, Reflect};
-use serde::Serialize;
+use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::JsValue;
 use web_sys::{CustomEvent, CustomEventInit, Element};
 
-fn to_js<T: Serialize>(value: &T) -> JsValue {
-    let serializer = serde_wasm_bindgen::Serializer::new().serialize_missing_as_null(true);
-    value.serialize(&serializer).unwrap_or(JsValue::NULL)
+/// A plain JS object from key/value pairs; absent values become `null`.
+fn object(pairs: &[(&str, JsValue)]) -> JsValue {
+    let object = Object::new();
+    for (key, value) in pairs {
+        let _ = Reflect::set(&object, &JsValue::from_str(key), value);
+    }
+    object.into()
+}
+
+fn text(value: &Option<String>) -> JsValue {
+    value.as_deref().map_or(JsValue::NULL, JsValue::from_str)
+}
+
+fn number(value: Option<f64>) -> JsValue {
+    value.map_or(JsValue::NULL, JsValue::from_f64)
+}
+
+fn call_to_js(call: &CallSummary) -> JsValue {
+    object(&[
+        ("jobId", text(&call.job_id)),
+        ("status", JsValue::from_str(&call.status)),
+        ("phoneNumber", text(&call.phone_number)),
+        ("endedAt", number(call.ended_at)),
+        ("duration", number(call.duration)),
+        ("error", text(&call.error)),
+    ])
+}
+
+/// The event detail for a status, with the names the README documents.
+fn summary_to_js(s: &StatusSummary) -> JsValue {
+    let calls: Array = s.recent_calls.iter().map(call_to_js).collect();
+    let count = |n: u64| JsValue::from_f64(n as f64);
+    object(&[
+        ("batchId", text(&s.batch_id)),
+        ("status", JsValue::from_str(&s.status)),
+        ("statusText", text(&s.status_text)),
+        ("isComplete", JsValue::from_bool(s.is_complete)),
+        ("total", count(s.total)),
+        ("waiting", count(s.waiting)),
+        ("active", count(s.active)),
+        ("completed", count(s.completed)),
+        ("failed", count(s.failed)),
+        ("percentFinished", JsValue::from_f64(s.percent_finished)),
+        ("startTime", number(s.start_time)),
+        ("completedTime", number(s.completed_time)),
+        ("averageCallDuration", number(s.average_call_duration)),
+        ("etaMs", number(s.eta_ms)),
+        ("recentCalls", calls.into()),
+    ])
 }
 
 fn dispatch(host: &Element, name: &str, detail: &JsValue) {
@@ -56,14 +102,14 @@ pub fn announce(
             dispatch(
                 host,
                 "batch-update",
-                &to_js(&StatusSummary::new(status, *eta_ms, mask_phones)),
+                &summary_to_js(&StatusSummary::new(status, *eta_ms, mask_phones)),
             );
         }
         WidgetEvent::Complete { status } => {
             dispatch(
                 host,
                 "batch-complete",
-                &to_js(&StatusSummary::new(status, None, mask_phones)),
+                &summary_to_js(&StatusSummary::new(status, None, mask_phones)),
             );
         }
         WidgetEvent::Error(error) => {

@@ -3,7 +3,6 @@
 
 use crate::config::Settings;
 use js_sys::Reflect;
-use std::collections::BTreeMap;
 use wasm_bindgen::JsValue;
 
 /// Every option a host can set, by attribute name. The key is not among them: it
@@ -38,18 +37,32 @@ fn camel_case(name: &str) -> String {
     out
 }
 
-/// The options a host set so far, as text by attribute name.
+/// The options a host set so far, as text, in the order of [`OPTION_NAMES`].
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Options(BTreeMap<&'static str, String>);
+pub struct Options([Option<String>; OPTION_NAMES.len()]);
+
+/// A JS number as an attribute would hold it, without Rust's float formatting.
+fn number_text(number: f64) -> String {
+    if number.is_finite() && number.fract() == 0.0 && number.abs() < 1e15 {
+        (number as i64).to_string()
+    } else {
+        String::from(
+            js_sys::Number::from(number)
+                .to_string_with_radix(10)
+                .unwrap_or_default(),
+        )
+    }
+}
 
 impl Options {
-    /// Merges the options present on a JS object; `null` removes an option, so it
-    /// falls back to its default. Numbers and booleans are read as text.
+    /// Merges the options present on a JS object; `null` (or any value that is not
+    /// text, a number or a boolean) removes an option, so it falls back to its
+    /// default. Numbers and booleans are read as text.
     pub fn merge(&mut self, object: &JsValue) {
         if !object.is_object() {
             return;
         }
-        for name in OPTION_NAMES {
+        for (slot, name) in self.0.iter_mut().zip(OPTION_NAMES) {
             for key in [camel_case(name), name.to_owned()] {
                 let Ok(value) = Reflect::get(object, &JsValue::from_str(&key)) else {
                     continue;
@@ -57,16 +70,15 @@ impl Options {
                 if value.is_undefined() {
                     continue;
                 }
-                if value.is_null() {
-                    self.0.remove(name);
-                } else if let Some(text) = value.as_string() {
-                    self.0.insert(name, text);
+                *slot = if let Some(text) = value.as_string() {
+                    Some(text)
                 } else if let Some(number) = value.as_f64() {
-                    self.0.insert(name, number.to_string());
-                } else if let Some(flag) = value.as_bool() {
-                    self.0
-                        .insert(name, if flag { "on" } else { "off" }.to_owned());
-                }
+                    Some(number_text(number))
+                } else {
+                    value
+                        .as_bool()
+                        .map(|flag| if flag { "on" } else { "off" }.to_owned())
+                };
                 break;
             }
         }
@@ -74,7 +86,10 @@ impl Options {
 
     /// The settings these options describe.
     pub fn settings(&self) -> Settings {
-        Settings::from_lookup(|name| self.0.get(name).cloned())
+        Settings::from_lookup(|name| {
+            let index = OPTION_NAMES.iter().position(|n| *n == name)?;
+            self.0[index].clone()
+        })
     }
 }
 

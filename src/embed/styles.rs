@@ -7,7 +7,8 @@
 use js_sys::Array;
 use web_sys::{CssStyleSheet, ShadowRoot};
 
-const CSS: &str = include_str!("widget.css");
+// Minified from `widget.css` by `build.rs`.
+const CSS: &str = include_str!(concat!(env!("OUT_DIR"), "/widget.min.css"));
 
 thread_local! {
     static SHEET: Option<CssStyleSheet> = CssStyleSheet::new()

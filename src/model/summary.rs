@@ -1,10 +1,10 @@
 //! The plain summary of a status that the widget hands to the host page in its
-//! `batch-update` and `batch-complete` events.
+//! `batch-update` and `batch-complete` events. Field names are given in the
+//! camelCase the events use; `embed::events` turns it into a JS object.
 
 use super::breakdown::Breakdown;
 use super::mask::{mask_phone, visible_text};
 use crate::wire::{BatchStatus, CallOutcome};
-use serde::Serialize;
 
 /// At most this many recent calls travel in an event; the host can read the rest
 /// from the API itself.
@@ -12,8 +12,7 @@ pub const EVENT_CALLS: usize = 100;
 
 /// A batch status as the host page sees it: counts made consistent, phone numbers
 /// masked unless masking was turned off.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StatusSummary {
     /// The batch id, if the server sent one.
     pub batch_id: Option<String>,
@@ -48,8 +47,7 @@ pub struct StatusSummary {
 }
 
 /// One recent call in an event.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CallSummary {
     /// `jobId`.
     pub job_id: Option<String>,
@@ -88,9 +86,8 @@ impl StatusSummary {
             completed_time: status.completed_time,
             average_call_duration: status.average_call_secs,
             eta_ms,
-            recent_calls: super::newest_first(&status.recent_calls)
+            recent_calls: super::newest_first(&status.recent_calls, EVENT_CALLS)
                 .into_iter()
-                .take(EVENT_CALLS)
                 .map(|call| CallSummary {
                     job_id: call.job_id.as_deref().map(visible_text),
                     status: match &call.outcome {

@@ -1,12 +1,12 @@
 //! The widget's face: everything on screen, drawn from what the controller knows.
-//! No timers and no fetch here, so browser tests mount it with any data.
+//! No timers and no fetch here, so browser tests draw it with any data.
 
-use super::calls_table::CallsTable;
-use super::error_banner::ErrorBanner;
+use super::calls_table::calls_table;
+use super::error_banner::{error_banner, ErrorBanner};
 use super::intl::Intl;
-use super::progress::{Legend, ProgressBar};
-use super::timing::Timing;
-use crate::config::{Settings, SettingsError};
+use super::progress::{legend, progress_bar};
+use super::timing::timing;
+use crate::config::Settings;
 use crate::controller::PollError;
 use crate::model::mask::visible_text;
 use crate::wire::{BatchState, BatchStatus};
@@ -27,65 +27,30 @@ pub enum Polling {
     Stopped,
 }
 
-/// Properties of [`BatchView`].
-#[derive(Properties)]
+/// Everything the card shows. [`batch_view`] draws it.
 pub struct BatchViewProps {
     /// The widget's settings.
     pub settings: Rc<Settings>,
     /// Number and time formatters.
     pub intl: Rc<Intl>,
     /// The last good status, kept through errors.
-    #[prop_or_default]
     pub status: Option<Rc<BatchStatus>>,
     /// When `status` arrived, epoch ms.
-    #[prop_or_default]
     pub received_at: Option<f64>,
     /// The time to draw relative times against, epoch ms.
     pub now: f64,
     /// When the batch should finish, epoch ms, when that can be said.
-    #[prop_or_default]
     pub eta_at: Option<f64>,
     /// The last poll's error; `None` when it succeeded.
-    #[prop_or_default]
     pub error: Option<Rc<PollError>>,
     /// When the next retry happens, epoch ms.
-    #[prop_or_default]
     pub retry_at: Option<f64>,
     /// Where polling stands.
-    #[prop_or_default]
     pub polling: Polling,
     /// A request is under way.
-    #[prop_or_default]
     pub busy: bool,
     /// The Refresh button.
-    #[prop_or_default]
     pub on_refresh: Callback<()>,
-}
-
-// By hand: the status is compared by pointer, not by its thousands of calls.
-impl PartialEq for BatchViewProps {
-    fn eq(&self, other: &Self) -> bool {
-        self.now == other.now
-            && self.busy == other.busy
-            && self.polling == other.polling
-            && self.received_at == other.received_at
-            && self.eta_at == other.eta_at
-            && self.retry_at == other.retry_at
-            && same(&self.status, &other.status)
-            && same(&self.error, &other.error)
-            && self.settings == other.settings
-            && self.intl == other.intl
-            && self.on_refresh == other.on_refresh
-    }
-}
-
-/// Whether two optional shared values are the same allocation (or both absent).
-pub fn same<T>(a: &Option<Rc<T>>, b: &Option<Rc<T>>) -> bool {
-    match (a, b) {
-        (Some(a), Some(b)) => Rc::ptr_eq(a, b),
-        (None, None) => true,
-        _ => false,
-    }
 }
 
 /// The words on the status badge.
@@ -101,22 +66,27 @@ pub fn state_label(state: &BatchState) -> String {
             let mut chars = text.chars();
             chars
                 .next()
-                .map(|first| first.to_uppercase().chain(chars).collect())
+                .map(|first| first.to_ascii_uppercase().to_string() + chars.as_str())
                 .unwrap_or_else(|| "Unknown".to_owned())
         }
         BatchState::Missing => "Unknown".to_owned(),
     }
 }
 
-/// The whole widget as drawn.
-#[function_component(BatchView)]
+/// The whole widget as drawn. A plain function rather than a component: the
+/// [`Widget`](super::Widget) redraws it on every change anyway, and a component
+/// type costs wasm bytes.
 pub fn batch_view(props: &BatchViewProps) -> Html {
     let settings = &props.settings;
-    let theme = classes!("bs", format!("theme-{}", settings.theme.key()));
+    // Plain strings, not `classes!`: its ordered set costs bytes the widget can spare.
+    let theme = format!("bs theme-{}", settings.theme.key());
     if let Err(problem) = settings.validate() {
         return html! {
             <section class={theme} part="root" aria-label="Batch status">
-                <SettingsProblem problem={problem} />
+                <div class="bs-error is-config" part="error" role="alert">
+                    <p class="bs-error-title">{"This widget is not set up yet"}</p>
+                    <p class="bs-error-detail">{problem.to_string()}</p>
+                </div>
             </section>
         };
     }
@@ -132,13 +102,13 @@ pub fn batch_view(props: &BatchViewProps) -> Html {
     };
     let stale = props.error.is_some() && status.is_some();
     let announcement = match status {
-        Some(s) => format!("Batch {}", state_label(&s.state).to_lowercase()),
+        Some(s) => format!("Batch {}", state_label(&s.state).to_ascii_lowercase()),
         None => String::new(),
     };
     let on_refresh = props.on_refresh.reform(|_: MouseEvent| ());
     html! {
         <section
-            class={classes!(theme, stale.then_some("is-stale"))}
+            class={if stale { format!("{theme} is-stale") } else { theme }}
             part="root"
             aria-label={format!("Batch {shown_id} status")}
             aria-busy={props.busy.to_string()}
@@ -148,7 +118,7 @@ pub fn batch_view(props: &BatchViewProps) -> Html {
                     <span class="bs-title-label">{"Batch"}</span>
                     <span class="bs-id" title={shown_id.clone()}>{shown_id.clone()}</span>
                 </h2>
-                <span class={classes!("bs-badge", format!("is-{badge_key}"))} part="status">
+                <span class={format!("bs-badge is-{badge_key}")} part="status">
                     <span class="bs-badge-dot" aria-hidden="true"></span>
                     {badge_text}
                 </span>
@@ -167,17 +137,16 @@ pub fn batch_view(props: &BatchViewProps) -> Html {
                 </button>
             </header>
             <p class="bs-visually-hidden" role="status" aria-live="polite">{announcement}</p>
-            if let Some(error) = props.error.clone() {
-                <ErrorBanner
-                    error={error}
-                    batch_id={settings.batch_id.clone()}
-                    workspace_id={settings.workspace_id.clone()}
-                    now={props.now}
-                    retry_at={props.retry_at}
-                    stopped={props.polling == Polling::Stopped}
-                    last_good_at={if stale { props.received_at } else { None }}
-                    intl={props.intl.clone()}
-                />
+            if let Some(error) = props.error.as_deref() {
+                { error_banner(&ErrorBanner {
+                    error,
+                    batch_id: &settings.batch_id,
+                    workspace_id: &settings.workspace_id,
+                    now: props.now,
+                    retry_at: props.retry_at,
+                    stopped: props.polling == Polling::Stopped,
+                    last_good_at: if stale { props.received_at } else { None },
+                }, &props.intl) }
             }
             if let Some(status) = props.status.clone() {
                 if let Some(error) = status.error.as_deref() {
@@ -185,21 +154,10 @@ pub fn batch_view(props: &BatchViewProps) -> Html {
                         <strong>{"The batch reported an error: "}</strong>{visible_text(error)}
                     </p>
                 }
-                <ProgressBar counts={status.counts} intl={props.intl.clone()} />
-                <Legend counts={status.counts} intl={props.intl.clone()} />
-                <Timing
-                    status={status.clone()}
-                    intl={props.intl.clone()}
-                    now={props.now}
-                    received_at={props.received_at}
-                    eta_at={props.eta_at}
-                />
-                <CallsTable
-                    status={status}
-                    intl={props.intl.clone()}
-                    mask_phones={settings.mask_phones}
-                    max_rows={settings.max_rows}
-                />
+                { progress_bar(status.counts, &props.intl) }
+                { legend(status.counts, &props.intl) }
+                { timing(&status, &props.intl, props.now, props.received_at, props.eta_at) }
+                { calls_table(&status, &props.intl, settings.mask_phones, settings.max_rows) }
             } else if props.error.is_none() {
                 <div class="bs-skeleton" aria-hidden="true">
                     <div class="bs-skeleton-bar"></div>
@@ -219,20 +177,4 @@ fn polling_note(polling: Polling, stale: bool) -> Html {
         _ => return Html::default(),
     };
     html! { <span class="bs-note" part="note">{text}</span> }
-}
-
-#[derive(Properties, PartialEq)]
-struct SettingsProblemProps {
-    problem: SettingsError,
-}
-
-/// Shown instead of data when the settings cannot make a request.
-#[function_component(SettingsProblem)]
-fn settings_problem(props: &SettingsProblemProps) -> Html {
-    html! {
-        <div class="bs-error is-config" part="error" role="alert">
-            <p class="bs-error-title">{"This widget is not set up yet"}</p>
-            <p class="bs-error-detail">{props.problem.to_string()}</p>
-        </div>
-    }
 }

@@ -4,32 +4,7 @@ use super::intl::Intl;
 use crate::model::mask::{mask_phone, visible_text};
 use crate::model::{format, newest_first};
 use crate::wire::{BatchStatus, CallOutcome, RecentCall};
-use std::collections::HashMap;
-use std::rc::Rc;
 use yew::prelude::*;
-
-/// Properties of [`CallsTable`].
-#[derive(Properties)]
-pub struct CallsTableProps {
-    /// The status whose recent calls are listed.
-    pub status: Rc<BatchStatus>,
-    /// Formatters.
-    pub intl: Rc<Intl>,
-    /// Mask phone numbers.
-    pub mask_phones: bool,
-    /// Rows at most.
-    pub max_rows: usize,
-}
-
-// The table does not depend on the clock, so a once-a-second tick leaves it alone.
-impl PartialEq for CallsTableProps {
-    fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.status, &other.status)
-            && self.mask_phones == other.mask_phones
-            && self.max_rows == other.max_rows
-            && self.intl == other.intl
-    }
-}
 
 fn outcome(call: &RecentCall) -> (String, &'static str, &'static str) {
     match &call.outcome {
@@ -41,15 +16,19 @@ fn outcome(call: &RecentCall) -> (String, &'static str, &'static str) {
 }
 
 /// Unique row keys: the job id, with a counter where an id repeats or is missing.
-fn row_keys<'a>(calls: impl Iterator<Item = &'a RecentCall>) -> Vec<String> {
-    let mut seen: HashMap<&str, usize> = HashMap::new();
-    calls
-        .map(|call| {
-            let id = call.job_id.as_deref().unwrap_or("");
-            let n = seen.entry(id).or_default();
-            *n += 1;
-            if *n == 1 && !id.is_empty() {
-                id.to_owned()
+/// The table holds at most a few hundred rows, so a scan beats a hash map here
+/// (and keeps hashing code out of the wasm).
+fn row_keys(calls: &[&RecentCall]) -> Vec<String> {
+    let ids: Vec<&str> = calls
+        .iter()
+        .map(|c| c.job_id.as_deref().unwrap_or(""))
+        .collect();
+    ids.iter()
+        .enumerate()
+        .map(|(i, id)| {
+            let n = 1 + ids[..i].iter().filter(|earlier| *earlier == id).count();
+            if n == 1 && !id.is_empty() {
+                (*id).to_owned()
             } else {
                 format!("{id}#{n}")
             }
@@ -57,14 +36,11 @@ fn row_keys<'a>(calls: impl Iterator<Item = &'a RecentCall>) -> Vec<String> {
         .collect()
 }
 
-/// The table of recent calls, or a line saying there are none yet.
-#[function_component(CallsTable)]
-pub fn calls_table(props: &CallsTableProps) -> Html {
-    let calls: Vec<&RecentCall> = newest_first(&props.status.recent_calls)
-        .into_iter()
-        .take(props.max_rows)
-        .collect();
-    if props.max_rows == 0 {
+/// The table of the `max_rows` most recent calls, or a line saying there are none
+/// yet. Phone numbers are masked when `mask_phones` is set.
+pub fn calls_table(status: &BatchStatus, intl: &Intl, mask_phones: bool, max_rows: usize) -> Html {
+    let calls = newest_first(&status.recent_calls, max_rows);
+    if max_rows == 0 {
         return Html::default();
     }
     if calls.is_empty() {
@@ -74,8 +50,7 @@ pub fn calls_table(props: &CallsTableProps) -> Html {
             </section>
         };
     }
-    let keys = row_keys(calls.iter().copied());
-    let intl = &props.intl;
+    let keys = row_keys(&calls);
     let rows = calls.iter().zip(keys).map(|(call, key)| {
         let (label, class, mark) = outcome(call);
         let id = call
@@ -86,7 +61,7 @@ pub fn calls_table(props: &CallsTableProps) -> Html {
         let phone = call.phone_number.as_deref().map_or_else(
             || "—".to_owned(),
             |p| {
-                if props.mask_phones {
+                if mask_phones {
                     mask_phone(p)
                 } else {
                     visible_text(p)
@@ -111,7 +86,7 @@ pub fn calls_table(props: &CallsTableProps) -> Html {
             </tr>
         }
     });
-    let total = props.status.recent_calls.len();
+    let total = status.recent_calls.len();
     let caption = if total > calls.len() {
         format!(
             "Recent calls (latest {} of {})",

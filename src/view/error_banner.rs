@@ -4,18 +4,16 @@
 use super::intl::Intl;
 use crate::controller::PollError;
 use crate::model::{error_text, format};
-use std::rc::Rc;
 use yew::prelude::*;
 
-/// Properties of [`ErrorBanner`].
-#[derive(Properties, PartialEq)]
-pub struct ErrorBannerProps {
+/// What the banner needs to know.
+pub struct ErrorBanner<'a> {
     /// The error.
-    pub error: Rc<PollError>,
+    pub error: &'a PollError,
     /// The batch being watched.
-    pub batch_id: String,
+    pub batch_id: &'a str,
     /// Its workspace.
-    pub workspace_id: String,
+    pub workspace_id: &'a str,
     /// Now, epoch ms.
     pub now: f64,
     /// When the next try happens.
@@ -24,14 +22,11 @@ pub struct ErrorBannerProps {
     pub stopped: bool,
     /// When the data still on screen arrived, when there is some.
     pub last_good_at: Option<f64>,
-    /// Formatters.
-    pub intl: Rc<Intl>,
 }
 
 /// Shown above the (stale) data while polls fail.
-#[function_component(ErrorBanner)]
-pub fn error_banner(props: &ErrorBannerProps) -> Html {
-    let text = error_text(&props.error, &props.batch_id, &props.workspace_id);
+pub fn error_banner(props: &ErrorBanner, intl: &Intl) -> Html {
+    let text = error_text(props.error, props.batch_id, props.workspace_id);
     let next = if props.stopped {
         "Updates stopped. Use Refresh to try again.".to_owned()
     } else if let Some(at) = props.retry_at {
@@ -42,13 +37,13 @@ pub fn error_banner(props: &ErrorBannerProps) -> Html {
     let stale = props.last_good_at.map(|at| {
         html! {
             <p class="bs-error-stale">
-                {format!("Showing the last data received at {} ({}).", props.intl.clock(at), format::ago(at, props.now))}
+                {format!("Showing the last data received at {} ({}).", intl.clock(at), format::ago(at, props.now))}
             </p>
         }
     });
     html! {
         <div
-            class={classes!("bs-error", props.stopped.then_some("is-final"))}
+            class={if props.stopped { "bs-error is-final" } else { "bs-error" }}
             part="error"
             role={if props.stopped { "alert" } else { "status" }}
             data-kind={props.error.kind()}

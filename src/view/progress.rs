@@ -6,20 +6,11 @@
 use super::intl::Intl;
 use crate::model::{percent_label, Breakdown};
 use crate::wire::Counts;
-use std::rc::Rc;
 use yew::prelude::*;
 
-/// Properties of [`ProgressBar`] and [`Legend`].
-#[derive(Properties, PartialEq)]
-pub struct CountsProps {
-    /// The batch's counts.
-    pub counts: Counts,
-    /// Number formatter.
-    pub intl: Rc<Intl>,
-}
-
-/// Width of the bar in SVG user units.
-const BAR_UNITS: f64 = 1000.0;
+/// Width of the bar in SVG user units: fine enough for a 0.01 % segment, and
+/// whole numbers, so no float formatting is compiled into the wasm.
+const BAR_UNITS: f64 = 10_000.0;
 
 /// One outcome's place on the bar and in the legend.
 struct Segment {
@@ -70,27 +61,30 @@ pub fn progress_text(breakdown: &Breakdown, intl: &Intl) -> String {
 }
 
 /// The segmented bar with its summary line.
-#[function_component(ProgressBar)]
-pub fn progress_bar(props: &CountsProps) -> Html {
-    let breakdown = Breakdown::new(props.counts);
-    let text = progress_text(&breakdown, &props.intl);
-    let mut x = 0.0;
+///
+/// This and the other parts of the card are plain functions, not components:
+/// they redraw with the card, and each component type would add code to the wasm.
+pub fn progress_bar(counts: Counts, intl: &Intl) -> Html {
+    let breakdown = Breakdown::new(counts);
+    let text = progress_text(&breakdown, intl);
+    // Segment edges from the running total, so rounding never leaves a gap.
+    let mut done = 0.0;
     let rects = segments(&breakdown)
         .into_iter()
         .filter(|s| s.fraction > 0.0)
         .map(|s| {
-            let width = s.fraction * BAR_UNITS;
-            let rect = html! {
+            let start = (done * BAR_UNITS).round() as u32;
+            done += s.fraction;
+            let end = ((done * BAR_UNITS).round() as u32).min(BAR_UNITS as u32);
+            html! {
                 <rect
-                    class={classes!("bs-seg", format!("is-{}", s.key))}
-                    x={format!("{x:.2}")}
+                    class={format!("bs-seg is-{}", s.key)}
+                    x={start.to_string()}
                     y="0"
-                    width={format!("{width:.2}")}
+                    width={end.saturating_sub(start).to_string()}
                     height="10"
                 />
-            };
-            x += width;
-            rect
+            }
         })
         .collect::<Html>();
     let success = breakdown
@@ -111,14 +105,14 @@ pub fn progress_bar(props: &CountsProps) -> Html {
                 aria-valuenow={breakdown.finished().to_string()}
                 aria-valuetext={text}
             >
-                <svg viewBox="0 0 1000 10" preserveAspectRatio="none" aria-hidden="true" focusable="false">
+                <svg viewBox="0 0 10000 10" preserveAspectRatio="none" aria-hidden="true" focusable="false">
                     <defs>
-                        <pattern id="bs-hatch" width="8" height="10" patternUnits="userSpaceOnUse">
-                            <rect class="bs-hatch-bg" width="8" height="10" />
-                            <path class="bs-hatch-line" d="M0 10 L8 0" />
+                        <pattern id="bs-hatch" width="80" height="10" patternUnits="userSpaceOnUse">
+                            <rect class="bs-hatch-bg" width="80" height="10" />
+                            <path class="bs-hatch-line" d="M0 10 L80 0" />
                         </pattern>
                     </defs>
-                    <rect class="bs-track" x="0" y="0" width="1000" height="10" />
+                    <rect class="bs-track" x="0" y="0" width="10000" height="10" />
                     {rects}
                 </svg>
             </div>
@@ -127,16 +121,15 @@ pub fn progress_bar(props: &CountsProps) -> Html {
 }
 
 /// Counts and shares of each outcome, with the same marks as the bar.
-#[function_component(Legend)]
-pub fn legend(props: &CountsProps) -> Html {
-    let breakdown = Breakdown::new(props.counts);
+pub fn legend(counts: Counts, intl: &Intl) -> Html {
+    let breakdown = Breakdown::new(counts);
     html! {
         <ul class="bs-legend" part="legend" aria-label="Calls by outcome">
             { for segments(&breakdown).into_iter().map(|s| html! {
-                <li class={classes!("bs-legend-item", format!("is-{}", s.key))} key={s.key}>
+                <li class={format!("bs-legend-item is-{}", s.key)} key={s.key}>
                     <span class="bs-swatch" aria-hidden="true"></span>
                     <span class="bs-legend-label">{s.label}</span>
-                    <span class="bs-legend-count">{props.intl.count(s.count)}</span>
+                    <span class="bs-legend-count">{intl.count(s.count)}</span>
                     <span class="bs-legend-share">{percent_label(s.fraction)}</span>
                 </li>
             }) }

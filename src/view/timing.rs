@@ -3,49 +3,27 @@
 use super::intl::Intl;
 use crate::model::format;
 use crate::wire::{BatchState, BatchStatus};
-use std::rc::Rc;
 use yew::prelude::*;
-
-/// Properties of [`Timing`].
-#[derive(Properties)]
-pub struct TimingProps {
-    /// The status shown.
-    pub status: Rc<BatchStatus>,
-    /// Formatters.
-    pub intl: Rc<Intl>,
-    /// Now, epoch ms.
-    pub now: f64,
-    /// When the status arrived.
-    pub received_at: Option<f64>,
-    /// When the batch should finish.
-    pub eta_at: Option<f64>,
-}
-
-impl PartialEq for TimingProps {
-    fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.status, &other.status)
-            && self.now == other.now
-            && self.received_at == other.received_at
-            && self.eta_at == other.eta_at
-            && self.intl == other.intl
-    }
-}
 
 /// One term and its value.
 fn row(term: &'static str, value: String, class: &'static str) -> Html {
     html! {
-        <div class={classes!("bs-stat", class)} key={term}>
+        <div class={format!("bs-stat {class}")} key={term}>
             <dt>{term}</dt>
             <dd>{value}</dd>
         </div>
     }
 }
 
-/// The timing facts as a description list.
-#[function_component(Timing)]
-pub fn timing(props: &TimingProps) -> Html {
-    let status = &props.status;
-    let intl = &props.intl;
+/// The timing facts as a description list: `now` is the time to draw against,
+/// `received_at` when the status arrived, `eta_at` when the batch should finish.
+pub fn timing(
+    status: &BatchStatus,
+    intl: &Intl,
+    now: f64,
+    received_at: Option<f64>,
+    eta_at: Option<f64>,
+) -> Html {
     let finished = status.is_finished();
     let mut rows = Vec::new();
     rows.push(row(
@@ -58,7 +36,7 @@ pub fn timing(props: &TimingProps) -> Html {
     let end = if finished {
         status.completed_time
     } else {
-        Some(props.now)
+        Some(now)
     };
     if let (Some(start), Some(end)) = (status.start_time, end) {
         if end >= start {
@@ -78,10 +56,10 @@ pub fn timing(props: &TimingProps) -> Html {
         "is-average",
     ));
     if status.state == BatchState::Processing && !finished {
-        let eta = match props.eta_at {
-            Some(at) if at > props.now => format!(
+        let eta = match eta_at {
+            Some(at) if at > now => format!(
                 "about {} (≈ {})",
-                format::duration((at - props.now) / 1000.0),
+                format::duration((at - now) / 1000.0),
                 intl.clock(at)
             ),
             Some(_) => "any moment now".to_owned(),
@@ -92,8 +70,8 @@ pub fn timing(props: &TimingProps) -> Html {
     if let Some(done) = status.completed_time.filter(|_| finished) {
         rows.push(row("Finished", intl.date_time(done), "is-finished"));
     }
-    if let Some(at) = props.received_at {
-        rows.push(row("Updated", format::ago(at, props.now), "is-updated"));
+    if let Some(at) = received_at {
+        rows.push(row("Updated", format::ago(at, now), "is-updated"));
     }
     html! { <dl class="bs-stats" part="stats">{ for rows }</dl> }
 }

@@ -1,10 +1,10 @@
 //! The live widget: owns the polling loop (fetch, timers, visibility) and hands
-//! what it knows to [`BatchView`] to draw.
+//! what it knows to [`batch_view`] to draw.
 //!
 //! Everything it starts is owned by a field: dropping the component drops the
 //! timers and the visibility listener, and `destroy` aborts the fetch in flight.
 
-use super::batch_view::{BatchView, Polling};
+use super::batch_view::{batch_view, BatchViewProps, Polling};
 use super::intl::Intl;
 use crate::config::{ApiKey, Settings};
 use crate::controller::fetch::fetch_status;
@@ -391,21 +391,23 @@ impl Component for Widget {
             _ => None,
         };
         let link = ctx.link().clone();
-        html! {
-            <BatchView
-                settings={props.settings.clone()}
-                intl={self.intl.clone()}
-                status={self.status.clone()}
-                received_at={self.received_at}
-                now={self.now}
-                eta_at={eta_at}
-                error={self.error.clone()}
-                retry_at={if self.error.is_some() { self.next_poll_at } else { None }}
-                polling={polling}
-                busy={self.in_flight.is_some()}
-                on_refresh={Callback::from(move |_| link.send_message(Msg::Refresh))}
-            />
-        }
+        batch_view(&BatchViewProps {
+            settings: props.settings.clone(),
+            intl: self.intl.clone(),
+            status: self.status.clone(),
+            received_at: self.received_at,
+            now: self.now,
+            eta_at,
+            error: self.error.clone(),
+            retry_at: if self.error.is_some() {
+                self.next_poll_at
+            } else {
+                None
+            },
+            polling,
+            busy: self.in_flight.is_some(),
+            on_refresh: Callback::from(move |_| link.send_message(Msg::Refresh)),
+        })
     }
 
     fn destroy(&mut self, _ctx: &Context<Self>) {

@@ -55,11 +55,13 @@ export async function script(request, batch, steps, options = {}) {
 
 /**
  * Opens a same-origin host page with one widget for `batch` (key given on parse),
- * under Playwright's clock, and waits for the first answer. Returns the element.
+ * under Playwright's paused clock, and waits for the first answer. Returns the element.
  */
 export async function openWidget(page, batch, attributes = {}) {
   await keyOnParse(page, 'sk_e2e_faults_key');
+  // Time stands still from the start: it moves only when a test says so.
   await page.clock.install();
+  await page.clock.pauseAt(Date.now() + 1000);
   const query = new URLSearchParams({
     src: '/batch-status.js', 'batch-id': batch, 'workspace-id': 'ws_e2e', 'api-base': '/', ...attributes,
   });
@@ -67,10 +69,6 @@ export async function openWidget(page, batch, attributes = {}) {
   const widget = page.locator('batch-status');
   // The first answer is on screen: data or an error, and nothing in flight.
   await expect(widget.locator('.bs[aria-busy=false]').locator('[role=progressbar], [part=error]').first()).toBeAttached();
-  // From here on, time moves only when a test says so.
-  // A little ahead of the page's clock, which is still running as this is sent.
-  const now = await page.evaluate(() => Date.now());
-  await page.clock.pauseAt(now + 500);
   return widget;
 }
 
