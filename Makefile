@@ -12,7 +12,7 @@ FIXTURES ?= ../shared/fixtures
 DEMO_PORT ?= 8080
 SIM := target/debug/sim
 
-.PHONY: demo test tools lint unit browser site sim e2e size clean
+.PHONY: demo test tools lint unit browser site sim e2e size nginx clean
 
 ## demo: build the release site and serve it with the simulated batch API
 demo: site sim
@@ -23,7 +23,7 @@ demo: site sim
 	$(SIM) --port $(DEMO_PORT) --site dist --fixtures $(FIXTURES)
 
 ## test: every layer: lint, host unit tests, browser tests, release build, size, end-to-end
-test: tools lint unit browser site size e2e
+test: tools lint unit browser site size nginx e2e
 	@echo "make test: all layers passed"
 
 tools:
@@ -31,7 +31,7 @@ tools:
 
 lint: tools
 	cargo fmt --all -- --check
-	cargo clippy --workspace --all-targets -- -D warnings
+	cargo clippy --workspace --all-targets --all-features -- -D warnings
 	cargo clippy --target wasm32-unknown-unknown --lib --test browser -- -D warnings
 
 ## unit: pure logic and the sim, on the host
@@ -47,12 +47,17 @@ site: tools
 	@# Minify the wasm-bindgen glue and the entry script: they count in the size budget.
 	esbuild dist/batch-status-widget.js --minify --format=esm --log-level=warning --allow-overwrite --outfile=dist/batch-status-widget.js
 	esbuild dist/batch-status.js --minify --format=esm --log-level=warning --allow-overwrite --outfile=dist/batch-status.js
+	scripts/fingerprint.sh dist
 
 sim: tools
 	cargo build -p sim
 
 size: site
 	@scripts/size-report.sh dist
+
+## nginx: the shipped deploy/nginx config, run for real in front of sim
+nginx: site
+	cargo test -p sim --features nginx-test --test nginx_proxy -- --nocapture
 
 ## e2e: Playwright in Debian's Chromium against sim serving the release build
 e2e: site sim

@@ -34,11 +34,13 @@ if ! trunk --version 2>/dev/null | grep -q " $TRUNK_SERIES\."; then
   cargo install trunk --version "~$TRUNK_SERIES" --locked --force
 fi
 
-# Debian packages: the browser and its driver, and brotli for the size report.
+# Debian packages: the browser and its driver, brotli for the size report, nginx
+# for the test of deploy/nginx.
 missing=()
 command -v chromium >/dev/null || missing+=(chromium)
 command -v chromedriver >/dev/null || missing+=(chromium-driver)
 command -v brotli >/dev/null || missing+=(brotli)
+command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx)
 if [ ${#missing[@]} -gt 0 ]; then
   say "installing Debian packages: ${missing[*]}"
   if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi

@@ -7,21 +7,23 @@ dist=${1:-dist}
 budget=${SIZE_BUDGET_BYTES:-110000}      # 110 KB
 react_counter=69000                      # a React 19 counter app, gzip, measured on this machine
 
-files=(batch-status-widget_bg.wasm batch-status-widget.js batch-status.js)
+# The core files carry a content hash in their names (scripts/fingerprint.sh).
+shopt -s nullglob
+files=("$dist"/batch-status-widget_bg.*.wasm "$dist"/batch-status-widget.*.js "$dist"/batch-status.js)
+[ ${#files[@]} -eq 3 ] || { echo "size: expected 3 widget files in $dist, found ${#files[@]}" >&2; exit 1; }
 total_gz=0
 total_br=0
-printf '%-30s %9s %9s %9s\n' file bytes gzip brotli
-for file in "${files[@]}"; do
-  path="$dist/$file"
-  [ -f "$path" ] || { echo "size: $path is missing (run make site)" >&2; exit 1; }
+printf '%-38s %9s %9s %9s\n' file bytes gzip brotli
+for path in "${files[@]}"; do
+  file=$(basename "$path")
   raw=$(wc -c < "$path")
   gz=$(gzip -9 -c "$path" | wc -c)
   br=$(brotli -c -q 11 "$path" | wc -c)
   total_gz=$((total_gz + gz))
   total_br=$((total_br + br))
-  printf '%-30s %9d %9d %9d\n' "$file" "$raw" "$gz" "$br"
+  printf '%-38s %9d %9d %9d\n' "$file" "$raw" "$gz" "$br"
 done
-printf '%-30s %9s %9d %9d\n' total '' "$total_gz" "$total_br"
+printf '%-38s %9s %9d %9d\n' total '' "$total_gz" "$total_br"
 kb() { printf '%d.%d KB' $(($1 / 1000)) $(($1 % 1000 / 100)); }
 echo "size: widget $(kb "$total_gz") gzip ($(kb "$total_br") brotli); budget $(kb "$budget"); React 19 counter $(kb "$react_counter")"
 if [ "$total_gz" -gt "$budget" ]; then

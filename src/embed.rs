@@ -12,18 +12,11 @@ pub use mount::{mount_widget, WidgetHandle};
 
 use std::sync::Once;
 
-/// Keeps Yew from installing `console_error_panic_hook`, which would print a
-/// stack dump to the host page's console. A panic is a bug: it gets one short
-/// line, without any data the widget holds.
-pub(crate) fn quiet_panics() {
+/// Keeps Yew from installing `console_error_panic_hook`, which would print stack
+/// dumps into the host page's console. The hook set instead is silent and lives
+/// only inside this wasm module: it touches nothing of the page. A panic is a bug:
+/// it aborts, and the entry script shows the failure in that widget only.
+pub(crate) fn silence_panics() {
     static ONCE: Once = Once::new();
-    ONCE.call_once(|| {
-        yew::set_custom_panic_hook(Box::new(|info| {
-            let place = info
-                .location()
-                .map(|l| format!(" at {}:{}", l.file(), l.line()))
-                .unwrap_or_default();
-            web_sys::console::error_1(&format!("batch-status: internal error{place}").into());
-        }));
-    });
+    ONCE.call_once(|| yew::set_custom_panic_hook(Box::new(|_| {})));
 }

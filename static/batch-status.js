@@ -20,12 +20,29 @@ const ATTRIBUTES = [
   'mask-phones', 'locale', 'theme', 'max-rows',
 ];
 
-function showLoadFailure(root) {
+function showFailure(root, text) {
   const note = document.createElement('p');
   note.setAttribute('part', 'error');
   note.setAttribute('role', 'alert');
-  note.textContent = 'The batch status widget could not load.';
+  note.textContent = text;
   root.replaceChildren(note);
+}
+
+function showLoadFailure(root) {
+  showFailure(root, 'The batch status widget could not load.');
+}
+
+/**
+ * Runs a call into the wasm. Should it fail (a bug in the widget), the failure
+ * stays in this widget: its shadow root says so, and the host page goes on.
+ */
+function guarded(root, call) {
+  try {
+    return call();
+  } catch {
+    showFailure(root, 'The batch status widget stopped after an internal error. Reload the page to restart it.');
+    return null;
+  }
 }
 
 class BatchStatusElement extends HTMLElement {
@@ -41,10 +58,14 @@ class BatchStatusElement extends HTMLElement {
     if (!this.shadowRoot) this.attachShadow({ mode: 'open' });
   }
 
+  #call(action) {
+    if (this.#handle) guarded(this.shadowRoot, () => action(this.#handle));
+  }
+
   /** Write-only: the key is kept in memory, never in an attribute. */
   set apiKey(value) {
     this.#key = value == null ? '' : String(value);
-    if (this.#handle) this.#handle.setApiKey(this.#key);
+    this.#call((handle) => handle.setApiKey(this.#key));
   }
 
   get apiKey() { return undefined; }
@@ -71,37 +92,37 @@ class BatchStatusElement extends HTMLElement {
     const connection = ++this.#connections;
     ready.then(() => {
       if (connection !== this.#connections || !this.isConnected || this.#handle) return;
-      this.#handle = mountWidget(this, { ...this.#options(), apiKey: this.#key });
-      if (this.#paused) this.#handle.pause();
+      this.#handle = guarded(this.shadowRoot, () => mountWidget(this, { ...this.#options(), apiKey: this.#key }));
+      if (this.#paused) this.#call((handle) => handle.pause());
     }, () => showLoadFailure(this.shadowRoot));
   }
 
   disconnectedCallback() {
     this.#connections++;
-    if (this.#handle) {
-      this.#handle.destroy();
-      this.#handle.free();
-      this.#handle = null;
-    }
+    this.#call((handle) => {
+      handle.destroy();
+      handle.free();
+    });
+    this.#handle = null;
   }
 
   attributeChangedCallback(name, oldValue, value) {
-    if (this.#handle && oldValue !== value) this.#handle.update({ [name]: value });
+    if (oldValue !== value) this.#call((handle) => handle.update({ [name]: value }));
   }
 
   /** Polls now. */
-  refresh() { if (this.#handle) this.#handle.refresh(); }
+  refresh() { this.#call((handle) => handle.refresh()); }
 
   /** Stops polling until resume(). */
   pause() {
     this.#paused = true;
-    if (this.#handle) this.#handle.pause();
+    this.#call((handle) => handle.pause());
   }
 
   /** Polls at once if a poll came due while paused, then on schedule. */
   resume() {
     this.#paused = false;
-    if (this.#handle) this.#handle.resume();
+    this.#call((handle) => handle.resume());
   }
 }
 
@@ -119,28 +140,30 @@ export function mount(element, options = {}) {
   let destroyed = false;
   let paused = false;
   let pending = { ...options };
+  const root = () => element.shadowRoot || element.attachShadow({ mode: 'open' });
+  const call = (action) => { if (handle) guarded(root(), () => action(handle)); };
   ready.then(() => {
     if (destroyed) return;
-    handle = mountWidget(element, pending);
+    handle = guarded(root(), () => mountWidget(element, pending));
     pending = null;
-    if (paused) handle.pause();
-  }, () => showLoadFailure(element.shadowRoot || element.attachShadow({ mode: 'open' })));
+    if (paused) call((h) => h.pause());
+  }, () => showLoadFailure(root()));
   return {
     update(next) {
-      if (handle) handle.update(next);
+      if (handle) call((h) => h.update(next));
       else if (pending) Object.assign(pending, next);
     },
-    refresh() { if (handle) handle.refresh(); },
-    pause() { paused = true; if (handle) handle.pause(); },
-    resume() { paused = false; if (handle) handle.resume(); },
+    refresh() { call((h) => h.refresh()); },
+    pause() { paused = true; call((h) => h.pause()); },
+    resume() { paused = false; call((h) => h.resume()); },
     destroy() {
       destroyed = true;
       pending = null;
-      if (handle) {
-        handle.destroy();
-        handle.free();
-        handle = null;
-      }
+      call((h) => {
+        h.destroy();
+        h.free();
+      });
+      handle = null;
     },
   };
 }

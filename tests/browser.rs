@@ -327,3 +327,24 @@ async fn a_widget_without_a_batch_asks_for_one_and_requests_nothing() {
     );
     host.remove();
 }
+
+#[wasm_bindgen_test]
+async fn an_invalid_batch_id_is_refused_with_a_message() {
+    let host = container();
+    let options = js_sys::Object::new();
+    js_sys::Reflect::set(&options, &"batchId".into(), &"../admin".into()).unwrap();
+    js_sys::Reflect::set(&options, &"workspaceId".into(), &"ws".into()).unwrap();
+    let mut handle = mount_widget(host.clone(), options.into()).expect("mounts");
+    yew::scheduler::flush().await;
+    let text = host
+        .shadow_root()
+        .unwrap()
+        .text_content()
+        .unwrap_or_default();
+    assert!(
+        text.contains("batch-id may only hold letters, digits"),
+        "{text}"
+    );
+    handle.destroy();
+    host.remove();
+}

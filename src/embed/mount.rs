@@ -65,6 +65,7 @@ impl WidgetHandle {
                 self.root.set_inner_html("");
                 let _ = self.root.append_child(&container);
                 styles::adopt(&self.root);
+                super::silence_panics();
                 self.app = Some(Renderer::<Widget>::with_root_and_props(container, props).render());
             }
         }
@@ -139,7 +140,6 @@ impl WidgetHandle {
 /// and `apiKey`; attribute-style names (`batch-id`) work too.
 #[wasm_bindgen(js_name = mountWidget)]
 pub fn mount_widget(element: Element, options: JsValue) -> Result<WidgetHandle, JsValue> {
-    super::quiet_panics();
     let root = shadow_root_of(&element)?;
     let mut parsed = Options::default();
     parsed.merge(&options);

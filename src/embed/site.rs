@@ -126,7 +126,6 @@ fn show(document: &Document, slot: &Element) {
 /// the form's values on each submit. Called by the site's `site.js`.
 #[wasm_bindgen(js_name = mountSite)]
 pub fn mount_site(form: Element, slot: Element) {
-    super::quiet_panics();
     let document = gloo_utils::document();
     fill_form(&document);
     show(&document, &slot);
