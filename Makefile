@@ -12,7 +12,7 @@ FIXTURES ?= ../shared/fixtures
 DEMO_PORT ?= 8080
 SIM := target/debug/sim
 
-.PHONY: demo test tools lint unit browser site sim e2e size nginx clean
+.PHONY: demo test tools lint unit browser site sim e2e size nginx bench clean
 
 ## demo: build the release site and serve it with the simulated batch API
 demo: site sim
@@ -62,6 +62,10 @@ nginx: site
 ## e2e: Playwright in Debian's Chromium against sim serving the release build
 e2e: site sim
 	npx playwright test
+
+## bench: the widget against a hand-written JS page; writes bench/RESULTS.md
+bench: site sim
+	node bench/run.mjs
 
 clean:
 	rm -rf dist target/e2e test-results

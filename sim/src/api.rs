@@ -73,7 +73,10 @@ pub fn router(state: AppState, site: &FsPath) -> Router {
         .route("/__sim/reset", axum::routing::post(reset))
         .route(
             "/__sim/scenarios/{id}",
-            axum::routing::put(put_scenario).delete(delete_scenario),
+            axum::routing::put(put_scenario)
+                .delete(delete_scenario)
+                // Scripts may carry large bodies (10,000 calls) for the benchmark.
+                .layer(axum::extract::DefaultBodyLimit::max(64 << 20)),
         )
         .route("/__sim/health", get(|| async { "ok" }))
         .route("/__sim/host-page", get(crate::pages::host_page))

@@ -1,0 +1,278 @@
+// make bench: the widget against a hand-written vanilla-JS page doing the same job
+// (bench/reference/), side by side in one run, in headless Chromium against `sim`
+// on loopback. Prints one markdown table and writes it to bench/RESULTS.md.
+//
+// Noise is real on small machines: every timing is taken many times, the two
+// implementations alternate, and the table shows min–median–max and the ratio of
+// medians (widget / reference).
+import { chromium } from '@playwright/test';
+import { spawn, execFileSync } from 'node:child_process';
+import { cpSync, readdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+
+const PORT = 18181;
+const ORIGIN = `http://127.0.0.1:${PORT}`;
+const RUNS = Number(process.env.BENCH_RUNS || 15);
+const SIZES = [10, 100, 1000, 10000];
+const MEMORY_STEPS = [100, Number(process.env.BENCH_MEMORY_UPDATES || 10000)];
+
+// ---------------------------------------------------------------- fixtures
+
+/** A status body with `calls` recent calls; `variant` changes every count. */
+function body(calls, variant) {
+  const completed = 5000 + variant * 7;
+  const failed = 400 + variant;
+  const recent = Array.from({ length: calls }, (_, i) => ({
+    jobId: `call_${variant}_${i}`,
+    status: i % 9 === 0 ? 'failed' : 'completed',
+    phone_number: `+1415555${String(i % 10000).padStart(4, '0')}`,
+    ...(i % 9 === 0
+      ? { failedAt: 1764320000000 + i * 1000, error: 'no-answer' }
+      : { completedAt: 1764320000000 + i * 1000, duration: 30 + (i % 40) }),
+  }));
+  return JSON.stringify({
+    id: 'batch_bench', status: 'processing', isComplete: false, totalCalls: 20000,
+    progress: {
+      waiting: 20000 - completed - failed - 50, active: 50, completed, failed, total: 20000,
+      startTime: 1764320000000, lastCompletedTime: 1764321000000, completedTime: null,
+      averageCallDuration: 44.5, recent_calls: recent,
+    },
+    timestamp: 1764321000000,
+  });
+}
+
+async function script(batch, steps, cycle = true) {
+  const response = await fetch(`${ORIGIN}/__sim/scenarios/${batch}`, {
+    method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ steps, cycle }),
+  });
+  if (response.status !== 204) throw new Error(`scenario ${batch}: ${response.status}`);
+}
+
+// ---------------------------------------------------------------- pages
+
+const IMPLEMENTATIONS = {
+  widget: (batch, interval) => `${ORIGIN}/__sim/host-page?${new URLSearchParams({
+    src: '/batch-status.js', 'batch-id': batch, 'workspace-id': 'ws_bench', 'api-base': '/', interval: String(interval),
+  })}`,
+  reference: (batch, interval) => `${ORIGIN}/bench-reference/index.html?${new URLSearchParams({
+    batch, base: '', interval: String(interval),
+  })}`,
+};
+
+/** Runs in every page before its scripts: the key, and the helpers the bench calls. */
+function pageHelpers() {
+  new MutationObserver(() => {
+    for (const el of document.querySelectorAll('batch-status')) {
+      if (!el.dataset.keyed) { el.apiKey = 'bench'; el.dataset.keyed = '1'; }
+    }
+  }).observe(document, { childList: true, subtree: true });
+  const root = () => document.querySelector('batch-status')?.shadowRoot ?? document;
+  const bar = () => root().querySelector('[role=progressbar][aria-valuenow]');
+  window.__firstData = new Promise((resolve) => {
+    const check = () => (bar() ? resolve(performance.now()) : requestAnimationFrame(check));
+    requestAnimationFrame(check);
+  });
+  const trigger = () => (window.refreshNow ? window.refreshNow() : document.querySelector('batch-status').refresh());
+  /** Asks for a poll and resolves with the ms until the new numbers are in the DOM. */
+  window.__update = () => new Promise((resolve) => {
+    const before = bar().getAttribute('aria-valuenow');
+    const start = performance.now();
+    const observer = new MutationObserver(() => {
+      if (bar() && bar().getAttribute('aria-valuenow') !== before) {
+        observer.disconnect();
+        resolve(performance.now() - start);
+      }
+    });
+    observer.observe(root(), { subtree: true, attributes: true, childList: true });
+    trigger();
+  });
+  window.__memory = async () => {
+    window.gc?.();
+    let wasm = 0;
+    if (document.querySelector('batch-status')) {
+      const exports = await (await import('/batch-status.js')).ready;
+      wasm = exports.memory.buffer.byteLength;
+    }
+    return performance.memory.usedJSHeapSize + wasm;
+  };
+}
+
+async function open(context, name, batch, interval = 3600) {
+  const page = await context.newPage();
+  page.on('crash', () => console.error(`bench: the ${name} page crashed`));
+  page.on('pageerror', (error) => console.error(`bench: ${name}: ${error.message}`));
+  await page.addInitScript(pageHelpers);
+  await page.goto(IMPLEMENTATIONS[name](batch, interval));
+  const firstData = await page.evaluate(() => window.__firstData);
+  return { page, firstData };
+}
+
+// ---------------------------------------------------------------- statistics
+
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+const spread = (xs, unit = 'ms', digits = 1) => `${Math.min(...xs).toFixed(digits)}–${median(xs).toFixed(digits)}–${Math.max(...xs).toFixed(digits)} ${unit}`;
+const ratio = (a, b) => (median(b) === 0 ? 'n/a' : (median(a) / median(b)).toFixed(2));
+
+// ---------------------------------------------------------------- measurements
+
+async function measureBoot(browser) {
+  await script('bench-boot', [{ body: body(10, 0) }], false);
+  const times = { widget: [], reference: [] };
+  for (let run = 0; run < RUNS; run += 1) {
+    for (const name of run % 2 ? ['reference', 'widget'] : ['widget', 'reference']) {
+      const context = await browser.newContext();
+      const { firstData } = await open(context, name, 'bench-boot');
+      times[name].push(firstData);
+      await context.close();
+    }
+  }
+  return times;
+}
+
+async function measureUpdates(browser, calls) {
+  const context = await browser.newContext();
+  const pages = {};
+  for (const name of Object.keys(IMPLEMENTATIONS)) {
+    // One scripted batch each: every poll of it alternates between two bodies.
+    const batch = `bench-update-${calls}-${name}`;
+    await script(batch, [{ body: body(calls, 1) }, { body: body(calls, 2) }]);
+    pages[name] = (await open(context, name, batch)).page;
+  }
+  const times = { widget: [], reference: [] };
+  for (let run = 0; run < RUNS + 2; run += 1) {
+    for (const name of run % 2 ? ['reference', 'widget'] : ['widget', 'reference']) {
+      const ms = await pages[name].evaluate(() => window.__update());
+      if (run >= 2) times[name].push(ms); // the first two warm up
+    }
+  }
+  await context.close();
+  return times;
+}
+
+async function measureMemory(browser) {
+  const result = {};
+  for (const name of Object.keys(IMPLEMENTATIONS)) {
+    const batch = `bench-memory-${name}`;
+    await script(batch, [{ body: body(10, 1) }, { body: body(10, 2) }]);
+    const context = await browser.newContext();
+    const { page } = await open(context, name, batch);
+    let done = 0;
+    result[name] = [];
+    for (const target of MEMORY_STEPS) {
+      await page.evaluate(async (n) => { for (let i = 0; i < n; i += 1) await window.__update(); }, target - done);
+      done = target;
+      result[name].push(await page.evaluate(() => window.__memory()));
+    }
+    await context.close();
+  }
+  return result;
+}
+
+async function measureIdle(browser) {
+  await script('bench-idle', [{ body: body(100, 3) }], false);
+  const result = { widget: { script: [], longTasks: [] }, reference: { script: [], longTasks: [] } };
+  for (let run = 0; run < RUNS; run += 1) {
+    for (const name of run % 2 ? ['reference', 'widget'] : ['widget', 'reference']) {
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      await page.addInitScript(pageHelpers);
+      await page.addInitScript(() => {
+        window.__longTasks = 0;
+        new PerformanceObserver((list) => { window.__longTasks += list.getEntries().length; }).observe({ entryTypes: ['longtask'] });
+      });
+      await page.clock.install();
+      await page.clock.pauseAt(Date.now() + 1000);
+      await page.goto(IMPLEMENTATIONS[name]('bench-idle', 5));
+      // Not __firstData: it waits on animation frames, which the paused clock holds.
+      await page.locator('[role=progressbar][aria-valuenow]').waitFor({ state: 'attached' });
+      const cdp = await context.newCDPSession(page);
+      await cdp.send('Performance.enable');
+      const scriptTime = async () => (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'ScriptDuration').value;
+      const before = await scriptTime();
+      await page.evaluate(() => { window.__longTasks = 0; });
+      // A simulated minute, one second at a time: polls every 5 s, same data.
+      for (let second = 0; second < 60; second += 1) await page.clock.runFor(1000);
+      result[name].script.push((await scriptTime() - before) * 1000);
+      result[name].longTasks.push(await page.evaluate(() => window.__longTasks));
+      await context.close();
+    }
+  }
+  return result;
+}
+
+function sizes() {
+  const files = (dir, pattern) => readdirSync(dir).filter((f) => pattern.test(f)).map((f) => `${dir}/${f}`);
+  // The same tools and levels as scripts/size-report.sh, so the numbers agree.
+  const measure = (paths) => paths.reduce((acc, path) => {
+    acc.gzip += execFileSync('gzip', ['-9', '-c', path]).length;
+    acc.brotli += execFileSync('brotli', ['-c', '-q', '11', path]).length;
+    return acc;
+  }, { gzip: 0, brotli: 0 });
+  return {
+    widget: measure(files('dist', /^batch-status(-widget(_bg)?\.[0-9a-f]{10}\.(js|wasm)|\.js)$/)),
+    reference: measure(files('bench/reference', /\.(js|css)$/)),
+  };
+}
+
+// ---------------------------------------------------------------- main
+
+async function main() {
+  cpSync('bench/reference', 'dist/bench-reference', { recursive: true });
+  const sim = spawn('target/debug/sim', ['--port', String(PORT), '--site', 'dist'], { stdio: 'ignore' });
+  try {
+    for (let i = 0; ; i += 1) {
+      try { if ((await fetch(`${ORIGIN}/__sim/health`)).ok) break; } catch { /* not up yet */ }
+      if (i > 100) throw new Error('sim did not start');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+        '--js-flags=--expose-gc', '--enable-precise-memory-info'],
+    });
+    const size = sizes();
+    console.error('bench: boot'); const boot = await measureBoot(browser);
+    const updates = {};
+    for (const n of SIZES) { console.error(`bench: update ${n}`); updates[n] = await measureUpdates(browser, n); }
+    console.error('bench: memory'); const memory = await measureMemory(browser);
+    console.error('bench: idle'); const idle = await measureIdle(browser);
+    await browser.close();
+
+    const kb = (b) => `${(b / 1000).toFixed(1)} KB`;
+    const mb = (b) => `${(b / 1e6).toFixed(2)} MB`;
+    const growth = (m) => `${(((m[1] - m[0]) / m[0]) * 100).toFixed(1)} %`;
+    const growthRatio = (n) => (median(updates[10000][n]) / median(updates[10][n])).toFixed(1);
+    const rows = [
+      ['Size, gzip (wasm + JS; JS + CSS)', kb(size.widget.gzip), kb(size.reference.gzip), (size.widget.gzip / size.reference.gzip).toFixed(1), '–'],
+      ['Size, brotli', kb(size.widget.brotli), kb(size.reference.brotli), (size.widget.brotli / size.reference.brotli).toFixed(1), '–'],
+      ['Boot: navigation to first data painted', spread(boot.widget), spread(boot.reference), ratio(boot.widget, boot.reference), '≤ 1.5'],
+      ...SIZES.map((n) => [`Update with ${n.toLocaleString('en')} recent calls`, spread(updates[n].widget), spread(updates[n].reference),
+        ratio(updates[n].widget, updates[n].reference), n === 100 ? '≤ 2.0' : n === 10000 ? '≤ 3.0' : '–']),
+      ['Update growth, 10 → 10,000 calls (median ×)', `×${growthRatio('widget')}`, `×${growthRatio('reference')}`, '–', '–'],
+      ['Memory (JS heap + wasm) after 100 updates', mb(memory.widget[0]), mb(memory.reference[0]), (memory.widget[0] / memory.reference[0]).toFixed(2), '–'],
+      ['Memory after 10,000 updates', mb(memory.widget[1]), mb(memory.reference[1]), (memory.widget[1] / memory.reference[1]).toFixed(2), '–'],
+      ['Memory growth, 100 → 10,000 updates', growth(memory.widget), growth(memory.reference), '–', 'widget < 5 %'],
+      ['Idle: script time over a simulated minute', spread(idle.widget.script), spread(idle.reference.script), ratio(idle.widget.script, idle.reference.script), '–'],
+      ['Idle: long tasks (> 50 ms) over that minute', `max ${Math.max(...idle.widget.longTasks)}`, `max ${Math.max(...idle.reference.longTasks)}`, '–', 'none'],
+    ];
+    const chromiumVersion = execFileSync(process.env.CHROMIUM || '/usr/bin/chromium', ['--version'], { stdio: ['ignore', 'pipe', 'ignore'] })
+      .toString().trim();
+    const table = [
+      '| measure | widget (min–median–max) | reference | ratio (median, widget / reference) | target |',
+      '| --- | --- | --- | --- | --- |',
+      ...rows.map((r) => `| ${r.join(' | ')} |`),
+    ].join('\n');
+    const report = `# Benchmark results\n\nWritten by \`make bench\` on ${new Date().toISOString().slice(0, 10)}: ${chromiumVersion}, headless, ` +
+      `${availableParallelism()} cores, \`sim\` on loopback, ${RUNS} runs per timing (widget and reference alternating). ` +
+      'Memory is one run per implementation of 10,000 updates (the heap after a forced GC, plus wasm linear memory). ' +
+      'Idle is a simulated minute under Playwright\'s clock, polling every 5 s with unchanged data. ' +
+      'The reference is `bench/reference/`: the same fetch, numbers, bar, legend and ten newest calls, by hand.\n\n' +
+      `${table}\n`;
+    writeFileSync('bench/RESULTS.md', report);
+    console.log(table);
+  } finally {
+    sim.kill();
+  }
+}
+
+main().catch((error) => { console.error(error); process.exit(1); });
