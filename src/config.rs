@@ -224,8 +224,14 @@ pub fn is_valid_batch_id(id: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }
 
+/// Whether `base` is a root-relative path: a same-origin proxy, which adds the
+/// API key itself. (`//host` is protocol-relative, another origin.)
+pub fn is_same_origin_path(base: &str) -> bool {
+    base.starts_with('/') && !base.starts_with("//")
+}
+
 fn is_valid_api_base(base: &str) -> bool {
-    if base.starts_with('/') && !base.starts_with("//") {
+    if is_same_origin_path(base) {
         return !base.contains(char::is_whitespace);
     }
     let Some(rest) = base

@@ -51,23 +51,27 @@ impl WidgetHandle {
         }
     }
 
-    fn render(&mut self) {
+    /// Renders the widget into a fresh container in the shadow root.
+    fn mount(&mut self) {
+        let document = gloo_utils::document();
+        let Ok(container) = document.create_element("div") else {
+            return;
+        };
+        container.set_class_name("bs-host");
+        // Clear what an earlier mount left behind (a re-attached element).
+        self.root.set_inner_html("");
+        let _ = self.root.append_child(&container);
+        styles::adopt(&self.root);
+        super::silence_panics();
+        self.app = Some(Renderer::<Widget>::with_root_and_props(container, self.props()).render());
+    }
+
+    /// Hands the current options to the mounted widget; after `destroy()` it
+    /// does nothing, so a late call cannot bring the widget back.
+    fn apply(&mut self) {
         let props = self.props();
-        match self.app.as_mut() {
-            Some(app) => app.update(props),
-            None => {
-                let document = gloo_utils::document();
-                let Ok(container) = document.create_element("div") else {
-                    return;
-                };
-                container.set_class_name("bs-host");
-                // Clear what an earlier mount left behind (a re-attached element).
-                self.root.set_inner_html("");
-                let _ = self.root.append_child(&container);
-                styles::adopt(&self.root);
-                super::silence_panics();
-                self.app = Some(Renderer::<Widget>::with_root_and_props(container, props).render());
-            }
+        if let Some(app) = self.app.as_mut() {
+            app.update(props);
         }
     }
 }
@@ -82,9 +86,7 @@ impl WidgetHandle {
         if let Some(key) = api_key_of(&options) {
             self.api_key = ApiKey::new(key);
         }
-        if self.app.is_some() {
-            self.render();
-        }
+        self.apply();
     }
 
     /// Sets the API key (an empty string sends none). Restarts polling.
@@ -93,34 +95,26 @@ impl WidgetHandle {
         let key = ApiKey::new(key);
         if key != self.api_key {
             self.api_key = key;
-            if self.app.is_some() {
-                self.render();
-            }
+            self.apply();
         }
     }
 
     /// Polls now.
     pub fn refresh(&mut self) {
         self.refresh_token = self.refresh_token.wrapping_add(1);
-        if self.app.is_some() {
-            self.render();
-        }
+        self.apply();
     }
 
     /// Stops polling until `resume()`.
     pub fn pause(&mut self) {
         self.paused = true;
-        if self.app.is_some() {
-            self.render();
-        }
+        self.apply();
     }
 
     /// Polls at once if a poll came due while paused, then on schedule.
     pub fn resume(&mut self) {
         self.paused = false;
-        if self.app.is_some() {
-            self.render();
-        }
+        self.apply();
     }
 
     /// Removes the widget and stops everything it started. Idempotent.
@@ -152,6 +146,6 @@ pub fn mount_widget(element: Element, options: JsValue) -> Result<WidgetHandle, 
         refresh_token: 0,
         app: None,
     };
-    handle.render();
+    handle.mount();
     Ok(handle)
 }

@@ -92,7 +92,7 @@ fn write_query(document: &Document) {
 fn show(document: &Document, slot: &Element) {
     let [batch, workspace, base, interval] = FIELDS.map(|(_, id)| value(document, id));
     let key = value(document, KEY_FIELD);
-    let keyless_proxy = base.starts_with('/') && !base.starts_with("//");
+    let keyless_proxy = crate::config::is_same_origin_path(&base);
     slot.set_inner_html("");
     if batch.is_empty() || workspace.is_empty() || (key.is_empty() && !keyless_proxy) {
         if let Ok(hint) = document.create_element("p") {

@@ -85,6 +85,8 @@ pub struct Widget {
     status: Option<Rc<BatchStatus>>,
     received_at: Option<f64>,
     eta: EtaEstimator,
+    /// When the batch should finish, epoch ms: estimated once per answer.
+    eta_at: Option<f64>,
     error: Option<Rc<PollError>>,
     failures: u32,
     /// `batch-complete` went out for this batch already.
@@ -130,6 +132,7 @@ impl Widget {
         self.status = None;
         self.received_at = None;
         self.eta = EtaEstimator::default();
+        self.eta_at = None;
         self.error = None;
         self.failures = 0;
         self.stopped = false;
@@ -138,6 +141,13 @@ impl Widget {
         if ctx.props().settings.validate().is_ok() {
             ctx.link().send_message(Msg::Poll);
         }
+    }
+
+    /// Whether `generation` is the request in flight: older answers are ignored.
+    fn is_current(&self, generation: u32) -> bool {
+        self.in_flight
+            .as_ref()
+            .is_some_and(|r| r.generation == generation)
     }
 
     fn cancel_request(&mut self) {
@@ -194,6 +204,7 @@ impl Widget {
                 self.eta.observe(&status, self.now);
                 let status = Rc::new(status);
                 let eta_ms = self.eta.remaining_ms(&status);
+                self.eta_at = eta_ms.map(|ms| self.now + ms);
                 self.status = Some(status.clone());
                 self.received_at = Some(self.now);
                 self.error = None;
@@ -288,6 +299,7 @@ impl Component for Widget {
             status: None,
             received_at: None,
             eta: EtaEstimator::default(),
+            eta_at: None,
             error: None,
             failures: 0,
             stopped: false,
@@ -317,21 +329,13 @@ impl Component for Widget {
                 true
             }
             Msg::Done(generation, result) => {
-                if self
-                    .in_flight
-                    .as_ref()
-                    .is_some_and(|r| r.generation == generation)
-                {
+                if self.is_current(generation) {
                     self.finish_poll(ctx, *result);
                 }
                 true
             }
             Msg::TimedOut(generation) => {
-                if self
-                    .in_flight
-                    .as_ref()
-                    .is_some_and(|r| r.generation == generation)
-                {
+                if self.is_current(generation) {
                     let after_ms = ctx.props().settings.timeout_ms;
                     self.cancel_request();
                     self.finish_poll(ctx, Err(PollError::Timeout { after_ms }));
@@ -386,10 +390,6 @@ impl Component for Widget {
         } else {
             Polling::Live
         };
-        let eta_at = match (&self.status, self.received_at) {
-            (Some(status), Some(at)) => self.eta.remaining_ms(status).map(|ms| at + ms),
-            _ => None,
-        };
         let link = ctx.link().clone();
         batch_view(&BatchViewProps {
             settings: props.settings.clone(),
@@ -397,7 +397,7 @@ impl Component for Widget {
             status: self.status.clone(),
             received_at: self.received_at,
             now: self.now,
-            eta_at,
+            eta_at: self.eta_at,
             error: self.error.clone(),
             retry_at: if self.error.is_some() {
                 self.next_poll_at
