@@ -12,7 +12,7 @@ FIXTURES ?= ../shared/fixtures
 DEMO_PORT ?= 8080
 SIM := target/debug/sim
 
-.PHONY: demo test tools lint unit browser site sim e2e size nginx bench clean
+.PHONY: demo test tools lint unit browser site fault-site sim e2e size nginx bench clean
 
 ## demo: build the release site and serve it with the simulated batch API
 demo: site sim
@@ -32,7 +32,7 @@ tools:
 lint: tools
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets --all-features -- -D warnings
-	cargo clippy --target wasm32-unknown-unknown --lib --test browser -- -D warnings
+	cargo clippy --target wasm32-unknown-unknown --all-features --lib --test browser -- -D warnings
 
 ## unit: pure logic and the sim, on the host
 unit: tools
@@ -42,12 +42,13 @@ unit: tools
 browser: tools
 	cargo test --target wasm32-unknown-unknown --test browser
 
+## site: the release build in dist/ (what `make demo` serves and nginx ships)
 site: tools
-	trunk build --release
-	@# Minify the wasm-bindgen glue and the entry script: they count in the size budget.
-	esbuild dist/batch-status-widget.js --minify --format=esm --log-level=warning --allow-overwrite --outfile=dist/batch-status-widget.js
-	esbuild dist/batch-status.js --minify --format=esm --log-level=warning --allow-overwrite --outfile=dist/batch-status.js
-	scripts/fingerprint.sh dist
+	scripts/build-site.sh dist
+
+## fault-site: a release build that can be made to panic, for the crash-isolation tests
+fault-site: tools
+	scripts/build-site.sh target/fault-site fault-injection
 
 sim: tools
 	cargo build -p sim
@@ -60,7 +61,7 @@ nginx: site
 	cargo test -p sim --features nginx-test --test nginx_proxy -- --nocapture
 
 ## e2e: Playwright in Debian's Chromium against sim serving the release build
-e2e: site sim
+e2e: site fault-site sim
 	npx playwright test
 
 ## bench: the widget against a hand-written JS page; writes bench/RESULTS.md

@@ -3,6 +3,17 @@
 import { defineConfig } from '@playwright/test';
 
 export const SIM_PORT = 18080;
+/** A second sim serving target/fault-site: a build that can be made to panic. */
+export const FAULT_SIM_PORT = 18081;
+
+const sim = (port, site) => ({
+  command: `target/debug/sim --port ${port} --site ${site} --fixtures ../shared/fixtures --demo-speed 20`,
+  url: `http://127.0.0.1:${port}/__sim/health`,
+  reuseExistingServer: false,
+  stdout: 'ignore',
+  stderr: 'pipe',
+  timeout: 30_000,
+});
 
 export default defineConfig({
   testDir: 'tests/e2e',
@@ -29,12 +40,5 @@ export default defineConfig({
       ],
     },
   },
-  webServer: {
-    command: `target/debug/sim --port ${SIM_PORT} --site dist --fixtures ../shared/fixtures --demo-speed 20`,
-    url: `http://127.0.0.1:${SIM_PORT}/__sim/health`,
-    reuseExistingServer: false,
-    stdout: 'ignore',
-    stderr: 'pipe',
-    timeout: 30_000,
-  },
+  webServer: [sim(SIM_PORT, 'dist'), sim(FAULT_SIM_PORT, 'target/fault-site')],
 });

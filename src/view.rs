@@ -4,7 +4,10 @@
 pub mod batch_view;
 pub mod calls_table;
 pub mod error_banner;
+#[cfg(feature = "fault-injection")]
+pub mod fault;
 pub mod intl;
+pub mod lifeline;
 pub mod progress;
 pub mod timing;
 pub mod widget;

@@ -71,14 +71,15 @@ export interface StatusSummary {
 
 /** `event.detail` of `batch-error`. Never contains the API key. */
 export interface ErrorSummary {
-  kind: "network" | "timeout" | "unauthorized" | "forbidden" | "not-found" | "rate-limited" | "http" | "malformed" | "too-large";
+  /** `crash`: the widget stopped after an internal error (it shows a Restart button). */
+  kind: "network" | "timeout" | "unauthorized" | "forbidden" | "not-found" | "rate-limited" | "http" | "malformed" | "too-large" | "crash";
   status: number | null;
   message: string;
   /** True when polling stopped because retrying cannot help. */
   final: boolean;
 }
 
-/** Resolves when the wasm has loaded. */
+/** Resolves when the wasm has loaded and compiled. */
 export const ready: Promise<unknown>;
 
 /** Mounts a widget in `element`'s shadow root. */

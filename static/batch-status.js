@@ -6,66 +6,190 @@
 // It loads the wasm next to itself (import.meta.url), so the files can live on
 // another origin or under any path, and defines <batch-status>. Loading it twice is
 // harmless. Everything else (polling, rendering, events) is Rust: this file only
-// does what the platform cannot let wasm do, define a custom element class.
+// does what the platform cannot let wasm do: define a custom element class, and
+// give each widget its own wasm instance.
+//
+// Why an instance each: the release build aborts on panic, and an aborted instance
+// can never run again. With one instance per widget (the file is downloaded and
+// compiled once; each instance only adds its own memory), a bug that crashes one
+// widget leaves the others and the host page running, and the crashed widget says
+// so and offers to restart.
 
-import init, { mountWidget, mountSite as mountSiteCore } from './batch-status-widget.js';
+const GLUE = new URL('./batch-status-widget.js', import.meta.url).href;
+const WASM = new URL('./batch-status-widget_bg.wasm', import.meta.url);
+
+async function compile() {
+  const response = await fetch(WASM);
+  if (!response.ok) throw new Error(`batch-status: HTTP ${response.status} loading the widget`);
+  // Streaming compilation needs the right MIME type; any server can serve bytes.
+  return /^application\/wasm\b/.test(response.headers.get('content-type') || '')
+    ? WebAssembly.compileStreaming(response)
+    : WebAssembly.compile(await response.arrayBuffer());
+}
+
+const compiled = compile();
 
 /** Resolves once the wasm is loaded; rejects if it cannot be (CSP, network). */
-export const ready = init({ module_or_path: new URL('./batch-status-widget_bg.wasm', import.meta.url) });
+export const ready = compiled.then(() => {});
 // A failed load is reported in each widget, not as an unhandled rejection.
 ready.catch(() => {});
+
+let instances = 0;
+
+/**
+ * A fresh instance of the widget's wasm with its own memory and scheduler. The
+ * glue under a new URL fragment is a new module (one download: the fragment is
+ * not sent). `onCrash` runs once if the instance ever crashes; its document
+ * listeners are dropped first (the glue's guard has cancelled its timers).
+ */
+async function instantiate(onCrash) {
+  const module = await compiled;
+  instances += 1;
+  const glue = await import(`${GLUE}#${instances}`);
+  await glue.default({ module_or_path: module });
+  const lifeline = new AbortController();
+  glue.setLifeline(lifeline.signal);
+  glue.watchCrash(() => {
+    lifeline.abort();
+    onCrash();
+  });
+  return glue;
+}
 
 const ATTRIBUTES = [
   'batch-id', 'workspace-id', 'api-base', 'api-path', 'interval', 'timeout',
   'mask-phones', 'locale', 'theme', 'max-rows',
 ];
 
+const CRASH_MESSAGE = 'This widget stopped after an internal error.';
+
+function element(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text) node.textContent = text;
+  return node;
+}
+
 function showFailure(root, text) {
-  const note = document.createElement('p');
+  const note = element('p', '', text);
   note.setAttribute('part', 'error');
   note.setAttribute('role', 'alert');
-  note.textContent = text;
   root.replaceChildren(note);
 }
 
-function showLoadFailure(root) {
-  showFailure(root, 'The batch status widget could not load.');
+/** The crashed state: what happened, that nothing else is affected, and Restart. */
+function showCrash(root, restart) {
+  const box = element('div', 'bs-error');
+  box.setAttribute('part', 'error');
+  box.setAttribute('role', 'alert');
+  const button = element('button', 'bs-refresh', 'Restart');
+  button.type = 'button';
+  button.setAttribute('part', 'restart');
+  button.addEventListener('click', restart);
+  const more = element('p', '', 'The rest of the page is not affected. ');
+  more.append(button);
+  box.append(element('p', 'bs-error-title', CRASH_MESSAGE), more);
+  const card = element('div', 'bs');
+  card.append(box);
+  root.replaceChildren(card);
 }
 
 /**
- * Runs a call into the wasm. Should it fail (a bug in the widget), the failure
- * stays in this widget: its shadow root says so, and the host page goes on.
+ * One widget on the page: its wasm instance, its handle, and what happens when it
+ * crashes. `options()` gives the options to (re)start with.
  */
-function guarded(root, call) {
-  try {
-    return call();
-  } catch {
-    showFailure(root, 'The batch status widget stopped after an internal error. Reload the page to restart it.');
-    return null;
+class Runner {
+  #host;
+  #options;
+  #handle = null;
+  #run = 0;
+  #paused = false;
+
+  constructor(host, options) {
+    this.#host = host;
+    this.#options = options;
+  }
+
+  get #root() {
+    return this.#host.shadowRoot || this.#host.attachShadow({ mode: 'open' });
+  }
+
+  /** Mounts the widget in a fresh instance (again, after a crash). */
+  async start() {
+    const run = ++this.#run;
+    this.#handle = null;
+    if (this.#host.getAttribute('status') === 'crashed') this.#host.removeAttribute('status');
+    let glue;
+    try {
+      glue = await instantiate(() => this.#crashed(run));
+    } catch {
+      if (run === this.#run) showFailure(this.#root, 'The batch status widget could not load.');
+      return;
+    }
+    if (run !== this.#run) return; // stopped, or started again, meanwhile
+    this.#handle = this.#guarded(run, () => glue.mountWidget(this.#host, this.#options()));
+    if (this.#paused) this.call((handle) => handle.pause());
+  }
+
+  /** Runs `action` on the handle, if the widget is mounted and alive. */
+  call(action) {
+    if (this.#handle) this.#guarded(this.#run, () => action(this.#handle));
+  }
+
+  set paused(value) {
+    this.#paused = value;
+    this.call((handle) => (value ? handle.pause() : handle.resume()));
+  }
+
+  /** Removes the widget; an instance still loading is dropped when it arrives. */
+  stop() {
+    this.call((handle) => {
+      handle.destroy();
+      handle.free();
+    });
+    this.#handle = null;
+    this.#run += 1;
+  }
+
+  #guarded(run, call) {
+    try {
+      return call();
+    } catch {
+      // A call that throws has left the instance in an unknown state.
+      this.#crashed(run);
+      return null;
+    }
+  }
+
+  #crashed(run) {
+    if (run !== this.#run) return;
+    this.#run += 1;
+    this.#handle = null;
+    showCrash(this.#root, () => this.start());
+    this.#host.setAttribute('status', 'crashed');
+    this.#host.dispatchEvent(new CustomEvent('batch-error', {
+      bubbles: true,
+      composed: true,
+      detail: { kind: 'crash', status: null, message: CRASH_MESSAGE, final: true },
+    }));
   }
 }
 
 class BatchStatusElement extends HTMLElement {
   static get observedAttributes() { return ATTRIBUTES; }
 
-  #handle = null;
+  #runner = new Runner(this, () => ({ ...this.#attributes(), apiKey: this.#key }));
   #key = '';
-  #paused = false;
-  #connections = 0;
 
   constructor() {
     super();
     if (!this.shadowRoot) this.attachShadow({ mode: 'open' });
   }
 
-  #call(action) {
-    if (this.#handle) guarded(this.shadowRoot, () => action(this.#handle));
-  }
-
   /** Write-only: the key is kept in memory, never in an attribute. */
   set apiKey(value) {
     this.#key = value == null ? '' : String(value);
-    this.#call((handle) => handle.setApiKey(this.#key));
+    this.#runner.call((handle) => handle.setApiKey(this.#key));
   }
 
   get apiKey() { return undefined; }
@@ -73,7 +197,7 @@ class BatchStatusElement extends HTMLElement {
   /** Whether a key has been set. */
   get hasApiKey() { return this.#key !== ''; }
 
-  #options() {
+  #attributes() {
     const options = {};
     for (const name of ATTRIBUTES) {
       const value = this.getAttribute(name);
@@ -89,41 +213,25 @@ class BatchStatusElement extends HTMLElement {
       delete this.apiKey;
       this.apiKey = key;
     }
-    const connection = ++this.#connections;
-    ready.then(() => {
-      if (connection !== this.#connections || !this.isConnected || this.#handle) return;
-      this.#handle = guarded(this.shadowRoot, () => mountWidget(this, { ...this.#options(), apiKey: this.#key }));
-      if (this.#paused) this.#call((handle) => handle.pause());
-    }, () => showLoadFailure(this.shadowRoot));
+    this.#runner.start();
   }
 
   disconnectedCallback() {
-    this.#connections++;
-    this.#call((handle) => {
-      handle.destroy();
-      handle.free();
-    });
-    this.#handle = null;
+    this.#runner.stop();
   }
 
   attributeChangedCallback(name, oldValue, value) {
-    if (oldValue !== value) this.#call((handle) => handle.update({ [name]: value }));
+    if (oldValue !== value) this.#runner.call((handle) => handle.update({ [name]: value }));
   }
 
   /** Polls now. */
-  refresh() { this.#call((handle) => handle.refresh()); }
+  refresh() { this.#runner.call((handle) => handle.refresh()); }
 
   /** Stops polling until resume(). */
-  pause() {
-    this.#paused = true;
-    this.#call((handle) => handle.pause());
-  }
+  pause() { this.#runner.paused = true; }
 
   /** Polls at once if a poll came due while paused, then on schedule. */
-  resume() {
-    this.#paused = false;
-    this.#call((handle) => handle.resume());
-  }
+  resume() { this.#runner.paused = false; }
 }
 
 if (!customElements.get('batch-status')) {
@@ -136,39 +244,28 @@ if (!customElements.get('batch-status')) {
  * when it has.
  */
 export function mount(element, options = {}) {
-  let handle = null;
-  let destroyed = false;
-  let paused = false;
-  let pending = { ...options };
-  const root = () => element.shadowRoot || element.attachShadow({ mode: 'open' });
-  const call = (action) => { if (handle) guarded(root(), () => action(handle)); };
-  ready.then(() => {
-    if (destroyed) return;
-    handle = guarded(root(), () => mountWidget(element, pending));
-    pending = null;
-    if (paused) call((h) => h.pause());
-  }, () => showLoadFailure(root()));
+  // Every option given so far: what a restart after a crash mounts with.
+  const current = { ...options };
+  const runner = new Runner(element, () => current);
+  runner.start();
   return {
     update(next) {
-      if (handle) call((h) => h.update(next));
-      else if (pending) Object.assign(pending, next);
+      Object.assign(current, next);
+      runner.call((handle) => handle.update(next));
     },
-    refresh() { call((h) => h.refresh()); },
-    pause() { paused = true; call((h) => h.pause()); },
-    resume() { paused = false; call((h) => h.resume()); },
-    destroy() {
-      destroyed = true;
-      pending = null;
-      call((h) => {
-        h.destroy();
-        h.free();
-      });
-      handle = null;
-    },
+    refresh() { runner.call((handle) => handle.refresh()); },
+    pause() { runner.paused = true; },
+    resume() { runner.paused = false; },
+    destroy() { runner.stop(); },
   };
 }
 
 /** Wires up the static site's page: its form, and the slot the widget goes in. */
-export function mountSite(form, slot) {
-  return ready.then(() => mountSiteCore(form, slot));
+export async function mountSite(form, slot) {
+  const glue = await instantiate(() => {
+    const note = element('p', '', 'This page stopped after an internal error. Reload it to continue.');
+    note.setAttribute('role', 'alert');
+    form.after(note);
+  });
+  glue.mountSite(form, slot);
 }

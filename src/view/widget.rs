@@ -3,15 +3,17 @@
 //!
 //! Everything it starts is owned by a field: dropping the component drops the
 //! timers and the visibility listener, and `destroy` aborts the fetch in flight.
+//! The visibility listener also hangs on the instance's lifeline (see
+//! [`super::lifeline`]), so a crashed instance leaves nothing on the document.
 
 use super::batch_view::{batch_view, BatchViewProps, Polling};
 use super::intl::Intl;
+use super::lifeline::DocumentListener;
 use crate::config::{ApiKey, Settings};
 use crate::controller::fetch::fetch_status;
 use crate::controller::{Next, PollError, Schedule};
 use crate::model::EtaEstimator;
 use crate::wire::BatchStatus;
-use gloo_events::EventListener;
 use gloo_timers::callback::{Interval, Timeout};
 use std::rc::Rc;
 use web_sys::{AbortController, VisibilityState};
@@ -102,7 +104,7 @@ pub struct Widget {
     due_on_resume: bool,
     now: f64,
     clock: Option<Interval>,
-    _visibility: Option<EventListener>,
+    visibility: Option<DocumentListener>,
 }
 
 fn now_ms() -> f64 {
@@ -201,6 +203,8 @@ impl Widget {
         let props = ctx.props();
         let next = match result {
             Ok(status) => {
+                #[cfg(feature = "fault-injection")]
+                super::fault::panic_if_triggered(&status);
                 self.eta.observe(&status, self.now);
                 let status = Rc::new(status);
                 let eta_ms = self.eta.remaining_ms(&status);
@@ -290,10 +294,9 @@ impl Component for Widget {
 
     fn create(ctx: &Context<Self>) -> Self {
         let link = ctx.link().clone();
-        let visibility =
-            EventListener::new(&gloo_utils::document(), "visibilitychange", move |_| {
-                link.send_message(Msg::VisibilityChanged)
-            });
+        let visibility = DocumentListener::new("visibilitychange", move |_| {
+            link.send_message(Msg::VisibilityChanged)
+        });
         let mut widget = Widget {
             intl: Intl::new(ctx.props().settings.locale.as_deref()),
             status: None,
@@ -311,7 +314,7 @@ impl Component for Widget {
             due_on_resume: false,
             now: now_ms(),
             clock: None,
-            _visibility: Some(visibility),
+            visibility: Some(visibility),
         };
         widget.restart(ctx);
         widget
@@ -414,6 +417,6 @@ impl Component for Widget {
         self.cancel_request();
         self.next_poll = None;
         self.clock = None;
-        self._visibility = None;
+        self.visibility = None;
     }
 }

@@ -1,0 +1,151 @@
+// Crash isolation. A bug that panics inside one widget (in a timer or fetch
+// callback, where no caller can catch it) must stay in that widget: it shows the
+// error and a Restart button, while the host page and every other widget go on.
+// A panic needs a build that can be made to panic: the second sim serves
+// target/fault-site, built with the `fault-injection` feature (src/view/fault.rs).
+import fs from 'node:fs';
+import { test, expect } from '@playwright/test';
+import { FAULT_SIM_PORT } from '../../playwright.config.mjs';
+import {
+  uniqueBatch, requestsFor, script, openWidget, settle, watchConsole, crashes, keyOnParse,
+} from './helpers.mjs';
+
+test.use({ baseURL: `http://127.0.0.1:${FAULT_SIM_PORT}` });
+
+const GOOD = { fixture: 'processing-seed' };
+const seed = JSON.parse(fs.readFileSync('../shared/fixtures/status-processing-seed.json', 'utf8'));
+/** An answer the fault-injection build panics on while handling it. */
+const PANIC = { body: JSON.stringify({ ...seed, error: 'fault-injection: panic' }) };
+
+/** Records every batch-error's detail, from any widget. */
+async function recordErrors(page) {
+  await page.addInitScript(() => {
+    window.__errors = [];
+    document.addEventListener('batch-error', (e) => window.__errors.push({ batch: e.target.getAttribute('batch-id'), ...e.detail }));
+  });
+}
+
+/** Adds a second widget, and a button of the host page's own that counts clicks. */
+async function addBystanderAndHostButton(page, batch) {
+  await page.evaluate((id) => {
+    const el = document.createElement('batch-status');
+    el.id = 'bystander';
+    el.setAttribute('batch-id', id);
+    el.setAttribute('workspace-id', 'ws_e2e');
+    el.setAttribute('api-base', '/');
+    el.setAttribute('interval', '5');
+    el.apiKey = 'sk_e2e_faults_key';
+    document.body.append(el);
+    const button = document.createElement('button');
+    button.id = 'host-button';
+    button.textContent = 'Host button: 0';
+    let clicks = 0;
+    button.addEventListener('click', () => { clicks += 1; button.textContent = `Host button: ${clicks}`; });
+    document.body.append(button);
+  }, batch);
+  const bystander = page.locator('#bystander');
+  await expect(bystander.locator('.bs[aria-busy=false] [role=progressbar]')).toBeAttached();
+  return bystander;
+}
+
+/** Listeners on the document for `type`, as DevTools lists them. */
+async function documentListeners(page, type) {
+  const cdp = await page.context().newCDPSession(page);
+  const { result } = await cdp.send('Runtime.evaluate', { expression: 'document' });
+  const { listeners } = await cdp.send('DOMDebugger.getEventListeners', { objectId: result.objectId });
+  await cdp.detach();
+  return listeners.filter((l) => l.type === type).length;
+}
+
+/** Opens a host page whose one widget crashes on its first answer. */
+async function openCrashing(page, batch) {
+  await keyOnParse(page, 'sk_e2e_faults_key');
+  await page.clock.install();
+  await page.clock.pauseAt(Date.now() + 1000);
+  await page.goto(`/__sim/host-page?${new URLSearchParams({
+    'batch-id': batch, 'workspace-id': 'ws_e2e', 'api-base': '/', interval: '5',
+  })}`);
+  return page.locator('batch-status');
+}
+
+test('a panic in one widget stays in it: the page and the other widgets go on', async ({ page }) => {
+  const logged = watchConsole(page);
+  await recordErrors(page);
+  const victim = uniqueBatch('victim');
+  const other = uniqueBatch('bystander');
+  await script(page.request, victim, [GOOD, PANIC, GOOD]);
+  await script(page.request, other, [GOOD]);
+  const widget = (await openWidget(page, victim, { interval: '5' })).first();
+  const bystander = await addBystanderAndHostButton(page, other);
+  expect(await documentListeners(page, 'visibilitychange')).toBe(2);
+
+  // The victim's second answer makes it panic inside the fetch callback.
+  await page.clock.runFor(5000);
+  const error = widget.locator('[part=error]');
+  await expect(error).toHaveAttribute('role', 'alert');
+  await expect(error).toContainText('This widget stopped after an internal error.');
+  await expect(error).toContainText('The rest of the page is not affected.');
+  await expect(widget).toHaveAttribute('status', 'crashed');
+  await expect(widget.locator('[role=progressbar]')).toHaveCount(0);
+  await page.screenshot({ path: 'target/e2e/crash-isolated.png' });
+
+  // The other widget goes on polling and drawing, a minute of page time.
+  const before = (await requestsFor(page.request, other)).length;
+  for (let i = 0; i < 12; i += 1) {
+    await page.clock.runFor(5000);
+    await settle(bystander);
+  }
+  expect((await requestsFor(page.request, other)).length).toBe(before + 12);
+  await expect(bystander.locator('[part=error]')).toHaveCount(0);
+  await expect(bystander).toHaveAttribute('status', 'processing');
+
+  // The crashed widget left nothing running: no requests, no document listener.
+  expect(await requestsFor(page.request, victim)).toHaveLength(2);
+  expect(await documentListeners(page, 'visibilitychange')).toBe(1);
+
+  // The host page's own code still runs.
+  await page.locator('#host-button').click();
+  await expect(page.locator('#host-button')).toHaveText('Host button: 1');
+
+  // The host heard of it once, as a final batch-error of kind `crash`; nothing was
+  // thrown at the page and nothing was logged.
+  const errors = await page.evaluate(() => window.__errors);
+  expect(errors).toEqual([{
+    batch: victim, kind: 'crash', status: null, message: 'This widget stopped after an internal error.', final: true,
+  }]);
+  expect(crashes(logged)).toEqual([]);
+  expect(logged).toEqual([]);
+});
+
+test('Restart brings a crashed widget back in a fresh instance', async ({ page }) => {
+  const logged = watchConsole(page);
+  const victim = uniqueBatch('restart');
+  await script(page.request, victim, [PANIC, GOOD]);
+  const widget = await openCrashing(page, victim);
+  await expect(widget).toHaveAttribute('status', 'crashed');
+  const restart = widget.getByRole('button', { name: 'Restart' });
+  await restart.focus();
+  await page.keyboard.press('Enter');
+  await expect(widget.locator('.bs[aria-busy=false] [role=progressbar]')).toHaveAttribute('aria-valuenow', '100');
+  await expect(widget).toHaveAttribute('status', 'processing');
+  expect(await requestsFor(page.request, victim)).toHaveLength(2);
+  expect(logged).toEqual([]);
+});
+
+test('removing a crashed widget is clean, and a new one on the page works', async ({ page }) => {
+  const logged = watchConsole(page);
+  const victim = uniqueBatch('removed');
+  const next = uniqueBatch('next');
+  await script(page.request, victim, [PANIC]);
+  await script(page.request, next, [GOOD]);
+  const widget = await openCrashing(page, victim);
+  await expect(widget).toHaveAttribute('status', 'crashed');
+  await widget.evaluate((el) => el.remove());
+  expect(await documentListeners(page, 'visibilitychange')).toBe(0);
+  await page.clock.runFor(60_000);
+  expect(await requestsFor(page.request, victim)).toHaveLength(1);
+  // Another widget on the same page starts and works: the crash left nothing behind.
+  const bystander = await addBystanderAndHostButton(page, next);
+  await expect(bystander).toHaveAttribute('status', 'processing');
+  expect(logged).toEqual([]);
+});
