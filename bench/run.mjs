@@ -90,7 +90,12 @@ function pageHelpers() {
     window.gc?.();
     let wasm = 0;
     if (document.querySelector('batch-status')) {
-      const exports = await (await import('/batch-status.js')).ready;
+      // The page's one widget runs in the glue's first module instance (the URL
+      // without a fragment); its init, called again, answers that instance's exports.
+      const glue = performance.getEntriesByType('resource')
+        .map((entry) => entry.name)
+        .find((name) => /batch-status-widget\.[0-9a-f]+\.js$/.test(name));
+      const exports = await (await import(glue)).default();
       wasm = exports.memory.buffer.byteLength;
     }
     return performance.memory.usedJSHeapSize + wasm;

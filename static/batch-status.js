@@ -28,6 +28,9 @@ async function compile() {
 }
 
 const compiled = compile();
+// The first widget's glue, fetched while the wasm compiles rather than after.
+const firstGlue = import(GLUE);
+firstGlue.catch(() => {});
 
 /** Resolves once the wasm is loaded; rejects if it cannot be (CSP, network). */
 export const ready = compiled.then(() => {});
@@ -43,9 +46,9 @@ let instances = 0;
  * listeners are dropped first (the glue's guard has cancelled its timers).
  */
 async function instantiate(onCrash) {
-  const module = await compiled;
   instances += 1;
-  const glue = await import(`${GLUE}#${instances}`);
+  const glue = await (instances === 1 ? firstGlue : import(`${GLUE}#${instances}`));
+  const module = await compiled;
   await glue.default({ module_or_path: module });
   const lifeline = new AbortController();
   glue.setLifeline(lifeline.signal);
@@ -78,7 +81,7 @@ function showFailure(root, text) {
 }
 
 /** The crashed state: what happened, that nothing else is affected, and Restart. */
-function showCrash(root, restart) {
+function showCrash(root, theme, restart) {
   const box = element('div', 'bs-error');
   box.setAttribute('part', 'error');
   box.setAttribute('role', 'alert');
@@ -89,9 +92,14 @@ function showCrash(root, restart) {
   const more = element('p', '', 'The rest of the page is not affected. ');
   more.append(button);
   box.append(element('p', 'bs-error-title', CRASH_MESSAGE), more);
-  const card = element('div', 'bs');
+  // The widget's own card classes, so its stylesheet and theme still apply.
+  const card = element('section', `bs theme-${['light', 'dark'].includes(theme) ? theme : 'auto'}`);
+  card.setAttribute('part', 'root');
+  card.setAttribute('aria-label', 'Batch status');
   card.append(box);
-  root.replaceChildren(card);
+  const host = element('div', 'bs-host');
+  host.append(card);
+  root.replaceChildren(host);
 }
 
 /**
@@ -165,7 +173,7 @@ class Runner {
     if (run !== this.#run) return;
     this.#run += 1;
     this.#handle = null;
-    showCrash(this.#root, () => this.start());
+    showCrash(this.#root, this.#options().theme, () => this.start());
     this.#host.setAttribute('status', 'crashed');
     this.#host.dispatchEvent(new CustomEvent('batch-error', {
       bubbles: true,

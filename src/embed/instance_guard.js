@@ -9,7 +9,9 @@
 // that widget; later calls (a timer that was due, a late fetch answer) return at
 // once without entering the wasm. Nothing is thrown at the host page.
 
-const guardState = { crashed: false, onCrash: null, timers: new Set() };
+// `depth` counts calls into the wasm in progress: JS the wasm calls (an event
+// listener, say) may call back into it.
+const guardState = { crashed: false, onCrash: null, timers: new Set(), depth: 0 };
 
 // What a call into a crashed instance answers. The glue reads some answers as a
 // `[value, isError]` pair; an empty array reads as "no value, no error" there and
@@ -30,11 +32,17 @@ function guardExports(exports) {
   for (const [name, value] of Object.entries(exports)) {
     guarded[name] = typeof value !== 'function' ? value : (...args) => {
       if (guardState.crashed) return GUARD_NOTHING;
+      guardState.depth += 1;
       try {
         return value(...args);
-      } catch {
+      } catch (error) {
         guardCrash();
+        // Inside an outer call the wasm frames below must not go on as if nothing
+        // happened: let the error unwind them; the outermost call swallows it.
+        if (guardState.depth > 1) throw error;
         return GUARD_NOTHING;
+      } finally {
+        guardState.depth -= 1;
       }
     };
   }

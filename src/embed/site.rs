@@ -6,8 +6,6 @@
 //! Plain DOM code rather than a Yew component: the form is static HTML, and the
 //! widget's wasm (which every embedding page downloads) stays smaller.
 
-use gloo_events::{EventListener, EventListenerOptions};
-use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, HtmlInputElement, UrlSearchParams};
@@ -20,11 +18,6 @@ const FIELDS: [(&str, &str); 4] = [
     ("interval", "field-interval"),
 ];
 const KEY_FIELD: &str = "field-key";
-
-thread_local! {
-    /// The form's submit listener lives as long as the page.
-    static SUBMIT: RefCell<Option<EventListener>> = const { RefCell::new(None) };
-}
 
 fn input(document: &Document, id: &str) -> Option<HtmlInputElement> {
     document.get_element_by_id(id)?.dyn_into().ok()
@@ -129,12 +122,13 @@ pub fn mount_site(form: Element, slot: Element) {
     let document = gloo_utils::document();
     fill_form(&document);
     show(&document, &slot);
-    let options = EventListenerOptions::enable_prevent_default();
-    let listener = EventListener::new_with_options(&form, "submit", options, move |event| {
+    let on_submit = Closure::<dyn FnMut(web_sys::Event)>::new(move |event: web_sys::Event| {
         event.prevent_default();
         let document = gloo_utils::document();
         write_query(&document);
         show(&document, &slot);
     });
-    SUBMIT.with(|submit| *submit.borrow_mut() = Some(listener));
+    let _ = form.add_event_listener_with_callback("submit", on_submit.as_ref().unchecked_ref());
+    // The form lives as long as the page, and so does its listener.
+    on_submit.forget();
 }

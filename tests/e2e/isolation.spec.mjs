@@ -5,6 +5,7 @@
 // target/fault-site, built with the `fault-injection` feature (src/view/fault.rs).
 import fs from 'node:fs';
 import { test, expect } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
 import { FAULT_SIM_PORT } from '../../playwright.config.mjs';
 import {
   uniqueBatch, requestsFor, script, openWidget, settle, watchConsole, crashes, keyOnParse,
@@ -149,3 +150,18 @@ test('removing a crashed widget is clean, and a new one on the page works', asyn
   await expect(bystander).toHaveAttribute('status', 'processing');
   expect(logged).toEqual([]);
 });
+
+for (const theme of ['light', 'dark']) {
+  test(`the crashed state has no serious accessibility violation, ${theme}`, async ({ page }) => {
+    await page.emulateMedia({ colorScheme: theme });
+    const batch = uniqueBatch('a11y-crash');
+    await script(page.request, batch, [PANIC]);
+    const widget = await openCrashing(page, batch);
+    await expect(widget).toHaveAttribute('status', 'crashed');
+    await page.clock.resume();
+    const results = await new AxeBuilder({ page }).include('batch-status').analyze();
+    const serious = results.violations.filter((v) => ['serious', 'critical'].includes(v.impact));
+    expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+    await widget.screenshot({ path: `target/e2e/state-crashed-${theme}.png` });
+  });
+}
