@@ -38,18 +38,29 @@ export const ready = compiled.then(() => {});
 ready.catch(() => {});
 
 let instances = 0;
+/** Instances whose widget was removed cleanly: the next widget reuses one. */
+const idle = [];
 
 /**
  * A fresh instance of the widget's wasm with its own memory and scheduler. The
  * glue under a new URL fragment is a new module (one download: the fragment is
- * not sent). `onCrash` runs once if the instance ever crashes; its document
- * listeners are dropped first (the glue's guard has cancelled its timers).
+ * not sent). A module stays in the page's module map for good, so instances are
+ * reused (see `release`) rather than made anew for every widget.
  */
-async function instantiate(onCrash) {
+async function freshInstance() {
   instances += 1;
   const glue = await (instances === 1 ? firstGlue : import(`${GLUE}#${instances}`));
-  const module = await compiled;
-  await glue.default({ module_or_path: module });
+  await glue.default({ module_or_path: await compiled });
+  return glue;
+}
+
+/**
+ * An instance for one widget: an idle one, or a fresh one. `onCrash` runs once if
+ * it crashes; its document listeners are dropped first (the glue's guard has
+ * cancelled its timers).
+ */
+async function instantiate(onCrash) {
+  const glue = idle.pop() || (await freshInstance());
   const lifeline = new AbortController();
   glue.setLifeline(lifeline.signal);
   glue.watchCrash(() => {
@@ -57,6 +68,16 @@ async function instantiate(onCrash) {
     onCrash();
   });
   return glue;
+}
+
+/** Takes back the instance of a widget that was removed cleanly. */
+function release(glue) {
+  idle.push(glue);
+  // Should anything still pending in it crash it, it is never handed out again.
+  glue.watchCrash(() => {
+    const at = idle.indexOf(glue);
+    if (at >= 0) idle.splice(at, 1);
+  });
 }
 
 const ATTRIBUTES = [
@@ -109,6 +130,7 @@ function showCrash(root, theme, restart) {
 class Runner {
   #host;
   #options;
+  #glue = null;
   #handle = null;
   #run = 0;
   #paused = false;
@@ -134,7 +156,12 @@ class Runner {
       if (run === this.#run) showFailure(this.#root, 'The batch status widget could not load.');
       return;
     }
-    if (run !== this.#run) return; // stopped, or started again, meanwhile
+    if (run !== this.#run) {
+      // Stopped, or started again, meanwhile: the instance was never used.
+      release(glue);
+      return;
+    }
+    this.#glue = glue;
     this.#handle = this.#guarded(run, () => glue.mountWidget(this.#host, this.#options()));
     if (this.#paused) this.call((handle) => handle.pause());
   }
@@ -155,6 +182,9 @@ class Runner {
       handle.destroy();
       handle.free();
     });
+    // Still alive after destroy(): nothing of this widget is left in it.
+    if (this.#handle) release(this.#glue);
+    this.#glue = null;
     this.#handle = null;
     this.#run += 1;
   }
@@ -172,6 +202,7 @@ class Runner {
   #crashed(run) {
     if (run !== this.#run) return;
     this.#run += 1;
+    this.#glue = null;
     this.#handle = null;
     showCrash(this.#root, this.#options().theme, () => this.start());
     this.#host.setAttribute('status', 'crashed');

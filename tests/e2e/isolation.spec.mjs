@@ -151,6 +151,38 @@ test('removing a crashed widget is clean, and a new one on the page works', asyn
   expect(logged).toEqual([]);
 });
 
+/** Live `WebAssembly.Instance`s in the page, after a garbage collection. */
+async function wasmInstances(page) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('HeapProfiler.collectGarbage');
+  const { result: prototype } = await cdp.send('Runtime.evaluate', { expression: 'WebAssembly.Instance.prototype' });
+  const { objects } = await cdp.send('Runtime.queryObjects', { prototypeObjectId: prototype.objectId });
+  const { result } = await cdp.send('Runtime.callFunctionOn', {
+    objectId: objects.objectId, functionDeclaration: 'function () { return this.length; }', returnByValue: true,
+  });
+  await cdp.detach();
+  return result.value;
+}
+
+test('widgets added and removed again and again reuse instances instead of piling them up', async ({ page }) => {
+  const logged = watchConsole(page);
+  const batch = uniqueBatch('reuse');
+  await script(page.request, batch, [GOOD]);
+  await openWidget(page, batch, { interval: '5' });
+  for (let i = 0; i < 8; i += 1) {
+    const added = await addBystanderAndHostButton(page, batch);
+    await expect(added.locator('[role=progressbar]')).toHaveAttribute('aria-valuenow', '100');
+    await page.evaluate(() => {
+      document.getElementById('bystander').remove();
+      document.getElementById('host-button').remove();
+    });
+  }
+  // The first widget's instance, and one more that every added widget reused.
+  expect(await wasmInstances(page)).toBe(2);
+  await expect(page.locator('batch-status')).toHaveAttribute('status', 'processing');
+  expect(logged).toEqual([]);
+});
+
 for (const theme of ['light', 'dark']) {
   test(`the crashed state has no serious accessibility violation, ${theme}`, async ({ page }) => {
     await page.emulateMedia({ colorScheme: theme });
