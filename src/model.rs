@@ -2,11 +2,13 @@
 //! Nothing here touches the browser, so all of it is tested with plain `cargo test`.
 
 pub mod breakdown;
+pub mod clock;
 pub mod eta;
 pub mod format;
 pub mod mask;
 
 pub use breakdown::{percent_label, Breakdown, Fractions};
+pub use clock::{clock_face, ClockTimes};
 pub use eta::EtaEstimator;
 pub mod messages;
 pub mod summary;

@@ -12,7 +12,7 @@ use super::lifeline::DocumentListener;
 use crate::config::{ApiKey, Settings};
 use crate::controller::fetch::fetch_status;
 use crate::controller::{Next, PollError, Schedule};
-use crate::model::EtaEstimator;
+use crate::model::{clock_face, ClockTimes, EtaEstimator};
 use crate::wire::BatchStatus;
 use gloo_timers::callback::{Interval, Timeout};
 use std::rc::Rc;
@@ -254,6 +254,20 @@ impl Widget {
         }));
     }
 
+    /// The spans the card shows at `self.now`: a tick that leaves them as they
+    /// were does not redraw.
+    fn clock_face(&self) -> [Option<String>; 4] {
+        // A finished batch shows a fixed elapsed time, but by then polling has
+        // stopped and with it the tick: no need to tell the two apart here.
+        let times = ClockTimes {
+            started_at: self.status.as_ref().and_then(|s| s.start_time),
+            eta_at: self.eta_at,
+            received_at: self.received_at,
+            retry_at: self.next_poll_at,
+        };
+        clock_face(&times, self.now)
+    }
+
     /// Ticks once a second only while something on screen depends on the time.
     fn update_clock(&mut self, ctx: &Context<Self>) {
         let needed = !self.stopped && !self.halted(ctx);
@@ -321,6 +335,8 @@ impl Component for Widget {
     }
 
     fn update(&mut self, ctx: &Context<Self>, msg: Self::Message) -> bool {
+        // What the card's clock texts read before the clock moves on.
+        let shown = matches!(msg, Msg::Tick).then(|| self.clock_face());
         self.now = now_ms();
         match msg {
             Msg::Poll => {
@@ -349,7 +365,7 @@ impl Component for Widget {
                 self.pause_or_resume(ctx);
                 true
             }
-            Msg::Tick => true,
+            Msg::Tick => shown.is_some_and(|shown| shown != self.clock_face()),
         }
     }
 

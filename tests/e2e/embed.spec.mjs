@@ -100,13 +100,13 @@ test('the key appears in no attribute, URL, event or console line', async ({ pag
 
 test('events carry the status, and batch-complete fires exactly once', async ({ page }) => {
   const batch = uniqueBatch();
-  await page.goto(hostPage({ 'batch-id': batch, interval: '1' }));
-  await page.evaluate(() => {
+  await page.addInitScript(() => {
     window.__updates = [];
     window.__completes = [];
     document.addEventListener('batch-update', (e) => window.__updates.push(e.detail));
     document.addEventListener('batch-complete', (e) => window.__completes.push(e.detail));
   });
+  await page.goto(hostPage({ 'batch-id': batch, interval: '1' }));
   const widget = page.locator('batch-status');
   await expect(widget).toHaveAttribute('status', 'completed', { timeout: 30_000 });
   await widget.evaluate((el) => el.refresh());
@@ -122,11 +122,14 @@ test('events carry the status, and batch-complete fires exactly once', async ({ 
 });
 
 test('batch-error says what went wrong, with the HTTP status', async ({ page }) => {
+  // Listening from the start: the answer may come before the page's load event.
+  await page.addInitScript(() => {
+    window.__firstError = new Promise((resolve) => {
+      document.addEventListener('batch-error', (e) => resolve(e.detail), { once: true });
+    });
+  });
   await page.goto(hostPage({ 'batch-id': 'nope_batch' }));
-  const detail = page.evaluate(() => new Promise((resolve) => {
-    document.addEventListener('batch-error', (e) => resolve(e.detail), { once: true });
-  }));
-  expect(await detail).toEqual({
+  expect(await page.evaluate(() => window.__firstError)).toEqual({
     kind: 'not-found',
     status: 404,
     message: expect.stringContaining('Batch nope_batch was not found in workspace ws_e2e'),

@@ -1,0 +1,107 @@
+//! Which moments look the same on the card. The widget ticks once a second while
+//! a batch runs, but most ticks change nothing a person can see ("Elapsed 2 h 5
+//! min" reads the same for a minute): a tick redraws only when the face changes.
+
+use super::format;
+
+/// The times the card measures against the clock, each epoch ms.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct ClockTimes {
+    /// The start of the batch ("Elapsed", while it runs).
+    pub started_at: Option<f64>,
+    /// When the batch should finish ("Time left").
+    pub eta_at: Option<f64>,
+    /// When the data on screen arrived ("Updated 12 s ago").
+    pub received_at: Option<f64>,
+    /// When the next poll is due ("Retrying in 20 s").
+    pub retry_at: Option<f64>,
+}
+
+/// Every span the card could show at `now`, in the card's words. Two moments
+/// with the same face draw the same card. It may cover a span the card does not
+/// show at the moment (an extra redraw), never miss one it does.
+pub fn clock_face(times: &ClockTimes, now: f64) -> [Option<String>; 4] {
+    [
+        times
+            .started_at
+            .map(|t| format::duration((now - t) / 1000.0)),
+        times.eta_at.map(|t| format::duration((t - now) / 1000.0)),
+        times.received_at.map(|t| format::ago(t, now)),
+        times.retry_at.map(|t| format::countdown(t - now)),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    const NOW: f64 = 1_764_321_000_000.0;
+    const DAY: f64 = 86_400_000.0;
+
+    fn changes(times: ClockTimes, from: f64) -> bool {
+        clock_face(&times, from) != clock_face(&times, from + 1000.0)
+    }
+
+    #[test]
+    fn an_old_batch_polled_a_moment_ago_looks_the_same_a_second_later() {
+        let times = ClockTimes {
+            started_at: Some(NOW - 400.0 * DAY),
+            eta_at: Some(NOW + 3.0 * 3_600_000.0),
+            received_at: Some(NOW),
+            retry_at: None,
+        };
+        assert!(!changes(times, NOW + 1000.0));
+    }
+
+    #[test]
+    fn a_young_batch_a_countdown_and_a_fresh_age_move_every_second() {
+        let young = ClockTimes {
+            started_at: Some(NOW - 30_000.0),
+            ..ClockTimes::default()
+        };
+        assert!(changes(young, NOW));
+        let retrying = ClockTimes {
+            retry_at: Some(NOW + 20_000.0),
+            ..ClockTimes::default()
+        };
+        assert!(changes(retrying, NOW));
+        let aging = ClockTimes {
+            received_at: Some(NOW - 20_000.0),
+            ..ClockTimes::default()
+        };
+        assert!(changes(aging, NOW));
+    }
+
+    #[test]
+    fn the_estimate_running_out_changes_the_face() {
+        let times = ClockTimes {
+            eta_at: Some(NOW + 1_000.0),
+            ..ClockTimes::default()
+        };
+        assert!(changes(times, NOW));
+    }
+
+    proptest! {
+        /// Whatever the card shows at a moment is fixed by the face: equal faces
+        /// mean equal spans, so skipping the redraw never leaves a wrong text.
+        #[test]
+        fn equal_faces_mean_equal_texts(
+            since in 0.0..1e10f64, eta in -1e7..1e10f64, age in 0.0..1e10f64,
+            retry in -1e4..1e7f64, step in 0.0..120_000.0f64,
+        ) {
+            let times = ClockTimes {
+                started_at: Some(NOW - since),
+                eta_at: Some(NOW + eta),
+                received_at: Some(NOW - age),
+                retry_at: Some(NOW + retry),
+            };
+            let later = NOW + step;
+            if clock_face(&times, NOW) == clock_face(&times, later) {
+                prop_assert_eq!(format::ago(NOW - age, NOW), format::ago(NOW - age, later));
+                prop_assert_eq!(format::countdown(retry), format::countdown(NOW + retry - later));
+                prop_assert_eq!(format::duration(since / 1000.0), format::duration((later - (NOW - since)) / 1000.0));
+            }
+        }
+    }
+}
