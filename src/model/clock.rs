@@ -25,7 +25,14 @@ pub fn clock_face(times: &ClockTimes, now: f64) -> [Option<String>; 4] {
         times
             .started_at
             .map(|t| format::duration((now - t) / 1000.0)),
-        times.eta_at.map(|t| format::duration((t - now) / 1000.0)),
+        // The card says "any moment now" once the estimate has passed.
+        times.eta_at.map(|t| {
+            if t > now {
+                format::duration((t - now) / 1000.0)
+            } else {
+                String::new()
+            }
+        }),
         times.received_at.map(|t| format::ago(t, now)),
         times.retry_at.map(|t| format::countdown(t - now)),
     ]
@@ -75,8 +82,9 @@ mod tests {
 
     #[test]
     fn the_estimate_running_out_changes_the_face() {
+        // "about 0 s" (0.4 s rounds down) becomes "any moment now".
         let times = ClockTimes {
-            eta_at: Some(NOW + 1_000.0),
+            eta_at: Some(NOW + 400.0),
             ..ClockTimes::default()
         };
         assert!(changes(times, NOW));
