@@ -133,6 +133,34 @@ test('Restart brings a crashed widget back in a fresh instance', async ({ page }
   expect(logged).toEqual([]);
 });
 
+test('a widget mounted with mount() crashes alone too, and restarts with its latest options', async ({ page }) => {
+  const logged = watchConsole(page);
+  const crashing = uniqueBatch('mount-crash');
+  const healthy = uniqueBatch('mount-healthy');
+  await script(page.request, crashing, [PANIC]);
+  await script(page.request, healthy, [GOOD]);
+  await page.goto('/__sim/host-page?batch-id=');
+  await page.evaluate(async ({ crashing }) => {
+    const { mount } = await import('/batch-status.js');
+    const slot = document.createElement('div');
+    slot.id = 'mounted';
+    document.body.append(slot);
+    window.__handle = mount(slot, {
+      batchId: crashing, workspaceId: 'ws_e2e', apiBase: '/', apiKey: 'sk_e2e_faults_key',
+    });
+  }, { crashing });
+  const mounted = page.locator('#mounted');
+  await expect(mounted).toHaveAttribute('status', 'crashed');
+  // Options given after the crash are what Restart mounts with.
+  await page.evaluate((id) => window.__handle.update({ batchId: id }), healthy);
+  await mounted.getByRole('button', { name: 'Restart' }).click();
+  await expect(mounted.locator('[role=progressbar]')).toHaveAttribute('aria-valuenow', '100');
+  await expect(mounted).toHaveAttribute('status', 'processing');
+  await page.evaluate(() => window.__handle.destroy());
+  await expect(mounted.locator('.bs')).toHaveCount(0);
+  expect(logged).toEqual([]);
+});
+
 test('removing a crashed widget is clean, and a new one on the page works', async ({ page }) => {
   const logged = watchConsole(page);
   const victim = uniqueBatch('removed');
