@@ -58,6 +58,14 @@ async function documentListeners(page, type) {
   return listeners.filter((l) => l.type === type).length;
 }
 
+/** Two fresh batches: one whose first answer crashes the widget, one that answers well. */
+async function crashingAndHealthy(page, name) {
+  const batches = [uniqueBatch(`${name}-crash`), uniqueBatch(`${name}-healthy`)];
+  await script(page.request, batches[0], [PANIC]);
+  await script(page.request, batches[1], [GOOD]);
+  return batches;
+}
+
 /** Opens a host page whose one widget crashes on its first answer. */
 async function openCrashing(page, batch) {
   await keyOnParse(page, 'sk_e2e_faults_key');
@@ -135,10 +143,7 @@ test('Restart brings a crashed widget back in a fresh instance', async ({ page }
 
 test('a widget mounted with mount() crashes alone too, and restarts with its latest options', async ({ page }) => {
   const logged = watchConsole(page);
-  const crashing = uniqueBatch('mount-crash');
-  const healthy = uniqueBatch('mount-healthy');
-  await script(page.request, crashing, [PANIC]);
-  await script(page.request, healthy, [GOOD]);
+  const [crashing, healthy] = await crashingAndHealthy(page, 'mount');
   await page.goto('/__sim/host-page?batch-id=');
   await page.evaluate(async ({ crashing }) => {
     const { mount } = await import('/batch-status.js');
@@ -163,10 +168,7 @@ test('a widget mounted with mount() crashes alone too, and restarts with its lat
 
 test('removing a crashed widget is clean, and a new one on the page works', async ({ page }) => {
   const logged = watchConsole(page);
-  const victim = uniqueBatch('removed');
-  const next = uniqueBatch('next');
-  await script(page.request, victim, [PANIC]);
-  await script(page.request, next, [GOOD]);
+  const [victim, next] = await crashingAndHealthy(page, 'removed');
   const widget = await openCrashing(page, victim);
   await expect(widget).toHaveAttribute('status', 'crashed');
   await widget.evaluate((el) => el.remove());
