@@ -30,7 +30,7 @@ export interface BatchStatusOptions {
 export interface BatchStatusHandle {
   /** Changes options; unnamed ones keep their values, `null` resets one to its default. */
   update(options: BatchStatusOptions): void;
-  /** Polls now. */
+  /** Polls now; a crashed widget starts again. */
   refresh(): void;
   /** Stops polling until `resume()`. */
   pause(): void;
@@ -90,6 +90,7 @@ export interface BatchStatusElement extends HTMLElement {
   /** Write-only. */
   apiKey: string | undefined;
   readonly hasApiKey: boolean;
+  /** Polls now; a crashed widget starts again. */
   refresh(): void;
   pause(): void;
   resume(): void;

@@ -135,6 +135,7 @@ class Runner {
   #handle = null;
   #run = 0;
   #paused = false;
+  #crashed = false;
 
   constructor(host, options) {
     this.#host = host;
@@ -149,10 +150,11 @@ class Runner {
   async start() {
     const run = ++this.#run;
     this.#handle = null;
+    this.#crashed = false;
     if (this.#host.getAttribute('status') === 'crashed') this.#host.removeAttribute('status');
     let glue;
     try {
-      glue = await instantiate(() => this.#crashed(run));
+      glue = await instantiate(() => this.#crash(run));
     } catch {
       if (run === this.#run) showFailure(this.#root, 'The batch status widget could not load.');
       return;
@@ -165,6 +167,12 @@ class Runner {
     this.#glue = glue;
     this.#handle = this.#guarded(run, () => glue.mountWidget(this.#host, this.#options()));
     if (this.#paused) this.call((handle) => handle.pause());
+  }
+
+  /** Polls now; a crashed widget starts again, as its Restart button does. */
+  refresh() {
+    if (this.#crashed) this.start();
+    else this.call((handle) => handle.refresh());
   }
 
   /** Runs `action` on the handle, if the widget is mounted and alive. */
@@ -187,6 +195,7 @@ class Runner {
     if (this.#handle) release(this.#glue);
     this.#glue = null;
     this.#handle = null;
+    this.#crashed = false;
     this.#run += 1;
   }
 
@@ -195,14 +204,15 @@ class Runner {
       return call();
     } catch {
       // A call that throws has left the instance in an unknown state.
-      this.#crashed(run);
+      this.#crash(run);
       return null;
     }
   }
 
-  #crashed(run) {
+  #crash(run) {
     if (run !== this.#run) return;
     this.#run += 1;
+    this.#crashed = true;
     this.#glue = null;
     this.#handle = null;
     showCrash(this.#root, this.#options().theme, () => this.start());
@@ -264,8 +274,8 @@ class BatchStatusElement extends HTMLElement {
     if (oldValue !== value) this.#runner.call((handle) => handle.update({ [name]: value }));
   }
 
-  /** Polls now. */
-  refresh() { this.#runner.call((handle) => handle.refresh()); }
+  /** Polls now (a crashed widget starts again). */
+  refresh() { this.#runner.refresh(); }
 
   /** Stops polling until resume(). */
   pause() { this.#runner.paused = true; }
@@ -293,7 +303,7 @@ export function mount(element, options = {}) {
       Object.assign(current, next);
       runner.call((handle) => handle.update(next));
     },
-    refresh() { runner.call((handle) => handle.refresh()); },
+    refresh() { runner.refresh(); },
     pause() { runner.paused = true; },
     resume() { runner.paused = false; },
     destroy() { runner.stop(); },

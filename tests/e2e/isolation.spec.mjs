@@ -141,7 +141,7 @@ test('Restart brings a crashed widget back in a fresh instance', async ({ page }
   expect(logged).toEqual([]);
 });
 
-test('a widget mounted with mount() crashes alone too, and restarts with its latest options', async ({ page }) => {
+test('a widget mounted with mount() crashes alone too, and refresh() restarts it with its latest options', async ({ page }) => {
   const logged = watchConsole(page);
   const [crashing, healthy] = await crashingAndHealthy(page, 'mount');
   await page.goto('/__sim/host-page?batch-id=');
@@ -156,9 +156,10 @@ test('a widget mounted with mount() crashes alone too, and restarts with its lat
   }, { crashing });
   const mounted = page.locator('#mounted');
   await expect(mounted).toHaveAttribute('status', 'crashed');
-  // Options given after the crash are what Restart mounts with.
+  // Options given after the crash are what it restarts with; refresh() restarts
+  // a crashed widget as its Restart button does.
   await page.evaluate((id) => window.__handle.update({ batchId: id }), healthy);
-  await mounted.getByRole('button', { name: 'Restart' }).click();
+  await page.evaluate(() => window.__handle.refresh());
   await expect(mounted.locator('[role=progressbar]')).toHaveAttribute('aria-valuenow', '100');
   await expect(mounted).toHaveAttribute('status', 'processing');
   await page.evaluate(() => window.__handle.destroy());
