@@ -48,7 +48,7 @@ impl AppState {
 
     /// The body of a demo batch now, starting its clock on first use.
     fn demo_status(&self, id: &str) -> serde_json::Value {
-        let mut demos = self.demos.lock().unwrap_or_else(|p| p.into_inner());
+        let mut demos = crate::locked(&self.demos);
         let running = demos.entry(id.to_owned()).or_insert_with(|| Running {
             batch: DemoBatch::new(id),
             started: Instant::now(),
@@ -97,16 +97,8 @@ async fn clear_requests(State(state): State<AppState>) -> StatusCode {
 /// Forgets the request log and the scenarios, and restarts every demo batch's clock.
 async fn reset(State(state): State<AppState>) -> StatusCode {
     state.log.clear();
-    state
-        .demos
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .clear();
-    state
-        .scenarios
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .clear();
+    crate::locked(&state.demos).clear();
+    crate::locked(&state.scenarios).clear();
     StatusCode::NO_CONTENT
 }
 
@@ -119,27 +111,19 @@ async fn put_scenario(
     if script.steps.is_empty() {
         return StatusCode::UNPROCESSABLE_ENTITY;
     }
-    state
-        .scenarios
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .insert(id, (script, 0));
+    crate::locked(&state.scenarios).insert(id, (script, 0));
     StatusCode::NO_CONTENT
 }
 
 async fn delete_scenario(State(state): State<AppState>, Path(id): Path<String>) -> StatusCode {
-    state
-        .scenarios
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .remove(&id);
+    crate::locked(&state.scenarios).remove(&id);
     StatusCode::NO_CONTENT
 }
 
 impl AppState {
     /// The next scripted step for `id`, if it is a scripted batch.
     fn next_step(&self, id: &str) -> Option<Step> {
-        let mut scenarios = self.scenarios.lock().unwrap_or_else(|p| p.into_inner());
+        let mut scenarios = crate::locked(&self.scenarios);
         let (script, served) = scenarios.get_mut(id)?;
         let step = script.step(*served).cloned();
         *served += 1;

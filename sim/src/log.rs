@@ -68,10 +68,7 @@ impl RequestLog {
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
-        // A panic elsewhere must not take the log down with it.
-        self.inner
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        crate::locked(&self.inner)
     }
 
     /// Milliseconds since the sim started.

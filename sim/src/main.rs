@@ -20,6 +20,15 @@ mod scenario;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::{Mutex, MutexGuard};
+
+/// Locks shared state even if a handler panicked while holding it: one failed
+/// request must not take the sim down for the tests that follow.
+fn locked<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
 
 /// Command-line options.
 struct Options {

@@ -39,10 +39,10 @@ fn row_keys(calls: &[&RecentCall]) -> Vec<String> {
 /// The table of the `max_rows` most recent calls, or a line saying there are none
 /// yet. Phone numbers are masked when `mask_phones` is set.
 pub fn calls_table(status: &BatchStatus, intl: &Intl, mask_phones: bool, max_rows: usize) -> Html {
-    let calls = newest_first(&status.recent_calls, max_rows);
     if max_rows == 0 {
         return Html::default();
     }
+    let calls = newest_first(&status.recent_calls, max_rows);
     if calls.is_empty() {
         return html! {
             <section class="bs-calls is-empty" part="calls" aria-label="Recent calls">
