@@ -2,7 +2,7 @@
 // two at once, none while hidden, finished or removed.
 import { test, expect } from '@playwright/test';
 import {
-  uniqueBatch, requestsFor, script, openWidget, advance, settle, controlVisibility,
+  uniqueBatch, requestsFor, script, openWidget, addWidget, advance, settle, controlVisibility,
 } from './helpers.mjs';
 
 const RUNNING = [{ fixture: 'processing-seed' }];
@@ -78,17 +78,9 @@ test('twenty widgets on one page poll independently for an hour', async ({ page 
   for (const batch of batches) await script(page.request, batch, RUNNING);
   // One widget opened the usual way, then nineteen more added beside it.
   await openWidget(page, batches[0], { interval: String(intervals[0]) });
-  await page.evaluate(({ batches, intervals }) => {
-    for (let i = 1; i < batches.length; i += 1) {
-      const el = document.createElement('batch-status');
-      el.setAttribute('batch-id', batches[i]);
-      el.setAttribute('workspace-id', 'ws_e2e');
-      el.setAttribute('api-base', '/');
-      el.setAttribute('interval', String(intervals[i]));
-      el.apiKey = 'sk_e2e_faults_key';
-      document.body.append(el);
-    }
-  }, { batches, intervals });
+  for (let i = 1; i < batches.length; i += 1) {
+    await addWidget(page, batches[i], { interval: String(intervals[i]) });
+  }
   const widgets = page.locator('batch-status');
   await expect(widgets.locator('.bs[aria-busy=false] [role=progressbar]')).toHaveCount(20);
   for (let elapsed = 0; elapsed < 3600_000; elapsed += 20_000) {

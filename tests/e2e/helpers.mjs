@@ -47,6 +47,23 @@ export async function keyOnParse(page, key) {
   }, key);
 }
 
+/** The key the suite's host pages give their widgets. */
+export const E2E_KEY = 'sk_e2e_faults_key';
+
+/**
+ * Adds one more <batch-status> for `batch` to the open page, set up as
+ * `openWidget` sets its widget up; `attributes` add to or override that.
+ */
+export async function addWidget(page, batch, attributes = {}) {
+  await page.evaluate(({ batch, attributes, key }) => {
+    const el = document.createElement('batch-status');
+    const all = { 'batch-id': batch, 'workspace-id': 'ws_e2e', 'api-base': '/', ...attributes };
+    for (const [name, value] of Object.entries(all)) el.setAttribute(name, value);
+    el.apiKey = key;
+    document.body.append(el);
+  }, { batch, attributes, key: E2E_KEY });
+}
+
 /** Scripts the sim's responses for `batch` (see sim/src/scenario.rs). */
 export async function script(request, batch, steps, options = {}) {
   const response = await request.put(`/__sim/scenarios/${batch}`, { data: { steps, ...options } });
@@ -58,7 +75,7 @@ export async function script(request, batch, steps, options = {}) {
  * under Playwright's paused clock, and waits for the first answer. Returns the element.
  */
 export async function openWidget(page, batch, attributes = {}) {
-  await keyOnParse(page, 'sk_e2e_faults_key');
+  await keyOnParse(page, E2E_KEY);
   // Time stands still from the start: it moves only when a test says so.
   await page.clock.install();
   await page.clock.pauseAt(Date.now() + 1000);

@@ -8,7 +8,7 @@ import { test, expect } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 import { FAULT_SIM_PORT } from '../../playwright.config.mjs';
 import {
-  uniqueBatch, requestsFor, script, openWidget, settle, watchConsole, crashes, keyOnParse,
+  uniqueBatch, requestsFor, script, openWidget, addWidget, settle, watchConsole, crashes, keyOnParse, E2E_KEY,
 } from './helpers.mjs';
 
 test.use({ baseURL: `http://127.0.0.1:${FAULT_SIM_PORT}` });
@@ -28,22 +28,15 @@ async function recordErrors(page) {
 
 /** Adds a second widget, and a button of the host page's own that counts clicks. */
 async function addBystanderAndHostButton(page, batch) {
-  await page.evaluate((id) => {
-    const el = document.createElement('batch-status');
-    el.id = 'bystander';
-    el.setAttribute('batch-id', id);
-    el.setAttribute('workspace-id', 'ws_e2e');
-    el.setAttribute('api-base', '/');
-    el.setAttribute('interval', '5');
-    el.apiKey = 'sk_e2e_faults_key';
-    document.body.append(el);
+  await addWidget(page, batch, { id: 'bystander', interval: '5' });
+  await page.evaluate(() => {
     const button = document.createElement('button');
     button.id = 'host-button';
     button.textContent = 'Host button: 0';
     let clicks = 0;
     button.addEventListener('click', () => { clicks += 1; button.textContent = `Host button: ${clicks}`; });
     document.body.append(button);
-  }, batch);
+  });
   const bystander = page.locator('#bystander');
   await expect(bystander.locator('.bs[aria-busy=false] [role=progressbar]')).toBeAttached();
   return bystander;
@@ -68,7 +61,7 @@ async function crashingAndHealthy(page, name) {
 
 /** Opens a host page whose one widget crashes on its first answer. */
 async function openCrashing(page, batch) {
-  await keyOnParse(page, 'sk_e2e_faults_key');
+  await keyOnParse(page, E2E_KEY);
   await page.clock.install();
   await page.clock.pauseAt(Date.now() + 1000);
   await page.goto(`/__sim/host-page?${new URLSearchParams({
@@ -145,15 +138,15 @@ test('a widget mounted with mount() crashes alone too, and refresh() restarts it
   const logged = watchConsole(page);
   const [crashing, healthy] = await crashingAndHealthy(page, 'mount');
   await page.goto('/__sim/host-page?batch-id=');
-  await page.evaluate(async ({ crashing }) => {
+  await page.evaluate(async ({ crashing, key }) => {
     const { mount } = await import('/batch-status.js');
     const slot = document.createElement('div');
     slot.id = 'mounted';
     document.body.append(slot);
     window.__handle = mount(slot, {
-      batchId: crashing, workspaceId: 'ws_e2e', apiBase: '/', apiKey: 'sk_e2e_faults_key',
+      batchId: crashing, workspaceId: 'ws_e2e', apiBase: '/', apiKey: key,
     });
-  }, { crashing });
+  }, { crashing, key: E2E_KEY });
   const mounted = page.locator('#mounted');
   await expect(mounted).toHaveAttribute('status', 'crashed');
   // Options given after the crash are what it restarts with; refresh() restarts
