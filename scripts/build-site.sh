@@ -9,7 +9,19 @@ features=${2:-}
 here=$(dirname "$0")
 trunk build --release --dist "$dist" ${features:+--features "$features"}
 "$here/guard-glue.sh" "$dist/batch-status-widget.js"
-for file in batch-status-widget.js batch-status.js; do
+minify=(batch-status-widget.js batch-status.js)
+# The static site's page logic is a wasm of its own (site/), so embedding pages
+# never download it. The fault-injection copy serves host pages only: no site.
+if [ -z "$features" ]; then
+  cargo build --release --target wasm32-unknown-unknown -p batch-status-site
+  wasm-bindgen --target web --no-typescript --out-dir "$dist" --out-name batch-status-site \
+    target/wasm32-unknown-unknown/release/batch_status_site.wasm
+  wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+    --enable-reference-types --enable-multivalue --strip-debug --strip-producers \
+    "$dist/batch-status-site_bg.wasm" -o "$dist/batch-status-site_bg.wasm"
+  minify+=(batch-status-site.js)
+fi
+for file in "${minify[@]}"; do
   esbuild "$dist/$file" --minify --format=esm --log-level=warning --allow-overwrite --outfile="$dist/$file"
 done
 "$here/fingerprint.sh" "$dist"

@@ -35,12 +35,15 @@ if ! trunk --version 2>/dev/null | grep -q " $TRUNK_SERIES\."; then
 fi
 
 # Debian packages: the browser and its driver, brotli for the size report, nginx
-# for the test of deploy/nginx.
+# for the test of deploy/nginx, openssl for that test's certificates, and the CA
+# bundle the shipped nginx config trusts.
 missing=()
 command -v chromium >/dev/null || missing+=(chromium)
 command -v chromedriver >/dev/null || missing+=(chromium-driver)
 command -v brotli >/dev/null || missing+=(brotli)
 command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx)
+command -v openssl >/dev/null || missing+=(openssl)
+[ -f /etc/ssl/certs/ca-certificates.crt ] || missing+=(ca-certificates)
 if [ ${#missing[@]} -gt 0 ]; then
   say "installing Debian packages: ${missing[*]}"
   if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi

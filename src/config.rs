@@ -105,6 +105,15 @@ pub enum SettingsError {
     InvalidWorkspaceId,
     /// `api-base` is not an http(s) URL or a root-relative path.
     InvalidApiBase,
+    /// A value sent as a header holds a character no header can carry.
+    NotSendable {
+        /// Which setting: `workspace-id` or `the API key`.
+        setting: &'static str,
+        /// The character's code point.
+        code: u32,
+        /// Its position in the value, counted in characters from 1.
+        position: usize,
+    },
 }
 
 impl fmt::Display for SettingsError {
@@ -117,6 +126,19 @@ impl fmt::Display for SettingsError {
             SettingsError::InvalidWorkspaceId => "Set workspace-id (at most 128 characters).",
             SettingsError::InvalidApiBase => {
                 "api-base must be an http:// or https:// URL, or a path starting with '/'."
+            }
+            // The character is named by its code point, never shown: that way the
+            // message quotes nothing of the value, which may be the key.
+            SettingsError::NotSendable {
+                setting,
+                code,
+                position,
+            } => {
+                return write!(
+                    f,
+                    "{setting} has a character that cannot be sent in a request header \
+                     (U+{code:04X} at position {position}). Type it again without it."
+                )
             }
         })
     }
@@ -134,8 +156,8 @@ impl Settings {
                 .map(|v| v * 1000.0)
         };
         Settings {
-            batch_id: get("batch-id").unwrap_or_default().trim().to_owned(),
-            workspace_id: get("workspace-id").unwrap_or_default().trim().to_owned(),
+            batch_id: clean_id(&get("batch-id").unwrap_or_default()),
+            workspace_id: clean_id(&get("workspace-id").unwrap_or_default()),
             api_base: get("api-base")
                 .map(|v| v.trim().to_owned())
                 .filter(|v| !v.is_empty())
@@ -171,10 +193,17 @@ impl Settings {
         if self.workspace_id.is_empty() || self.workspace_id.chars().count() > 128 {
             return Err(SettingsError::InvalidWorkspaceId);
         }
+        unsendable("workspace-id", &self.workspace_id)?;
         if !is_valid_api_base(&self.api_base) || !self.api_path.starts_with('/') {
             return Err(SettingsError::InvalidApiBase);
         }
         Ok(())
+    }
+
+    /// Checks the settings, then that `key` can be sent.
+    pub fn validate_with(&self, key: &ApiKey) -> Result<(), SettingsError> {
+        self.validate()?;
+        unsendable("The API key", &key.0)
     }
 
     /// The URL of the batch's status: base, path and the percent-encoded id.
@@ -188,28 +217,43 @@ impl Settings {
     }
 }
 
-/// Reads `12`, `2.5` or `.5`: the numbers a person types into an attribute. A
-/// hand-written reader keeps the standard float parser out of the wasm.
-pub fn parse_decimal(text: &str) -> Option<f64> {
-    let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
-    if whole.is_empty() && fraction.is_empty()
-        || whole.len() > 12
-        || !whole
-            .bytes()
-            .chain(fraction.bytes())
-            .all(|b| b.is_ascii_digit())
+/// An id as a person pasted it, cleaned: surrounding whitespace and invisible
+/// characters (zero-width spaces and joiners, byte-order marks, tag characters)
+/// removed. Nothing else is changed: what cannot be sent is reported, not guessed.
+pub fn clean_id(raw: &str) -> String {
+    raw.chars()
+        .filter(|c| !crate::model::mask::is_invisible(*c))
+        .collect::<String>()
+        .trim()
+        .to_owned()
+}
+
+/// The first character of `value` that cannot go in an HTTP header value, as a
+/// [`SettingsError`]. Only printable ASCII and inner spaces and tabs pass: the
+/// browser refuses anything above U+00FF, and CR, LF and other controls would
+/// end or break the header.
+pub fn unsendable(setting: &'static str, value: &str) -> Result<(), SettingsError> {
+    match value
+        .chars()
+        .enumerate()
+        .find(|(_, c)| !matches!(c, ' '..='~' | '\t'))
     {
+        Some((index, c)) => Err(SettingsError::NotSendable {
+            setting,
+            code: u32::from(c),
+            position: index + 1,
+        }),
+        None => Ok(()),
+    }
+}
+
+/// Reads `12`, `2.5` or `.5`: the numbers a person types into an attribute.
+/// Signs are refused: no setting is negative.
+pub fn parse_decimal(text: &str) -> Option<f64> {
+    if text.starts_with(['-', '+']) {
         return None;
     }
-    let mut value = whole
-        .bytes()
-        .fold(0.0, |n, b| n * 10.0 + f64::from(b - b'0'));
-    let mut scale = 0.1;
-    for b in fraction.bytes().take(6) {
-        value += f64::from(b - b'0') * scale;
-        scale /= 10.0;
-    }
-    Some(value)
+    crate::wire::json::decimal(text)
 }
 
 fn clamp(value: Option<f64>, default: f64, (low, high): (f64, f64)) -> f64 {
@@ -228,6 +272,58 @@ pub fn is_valid_batch_id(id: &str) -> bool {
 /// API key itself. (`//host` is protocol-relative, another origin.)
 pub fn is_same_origin_path(base: &str) -> bool {
     base.starts_with('/') && !base.starts_with("//")
+}
+
+/// The origin of an absolute http(s) URL, as browsers write it: scheme and host
+/// in lower case, the port only when it is not the scheme's default
+/// (`HTTPS://API.Example:443/x` → `https://api.example`). `None` for anything
+/// else, and for URLs with credentials.
+pub fn origin_of(url: &str) -> Option<String> {
+    // `find` of a character and `strip_prefix`, not `split_once("://")`: no
+    // string searcher in the wasm for this.
+    let colon = url.find(':')?;
+    let rest = url[colon + 1..].strip_prefix("//")?;
+    let scheme = url[..colon].to_ascii_lowercase();
+    let default_port = match scheme.as_str() {
+        "https" => ":443",
+        "http" => ":80",
+        _ => return None,
+    };
+    let authority = rest
+        .split(['/', '?', '#', '\\'])
+        .next()?
+        .to_ascii_lowercase();
+    if authority.is_empty() || authority.contains(['@', ' ']) {
+        return None;
+    }
+    let host = authority.strip_suffix(default_port).unwrap_or(&authority);
+    Some(format!("{scheme}://{host}"))
+}
+
+/// Whether the static site may send a typed key to `base`: a root-relative path
+/// (this page's own server), the page's own origin, or an origin listed in
+/// `allowed` (the site's `batch-status-api-origins` setting). Anything else, a
+/// link to `?base=https://attacker.example` for one, is refused.
+pub fn is_allowed_destination(base: &str, page_origin: &str, allowed: &[String]) -> bool {
+    if is_same_origin_path(base) {
+        return true;
+    }
+    let Some(origin) = origin_of(base) else {
+        return false;
+    };
+    origin_of(page_origin).as_deref() == Some(origin.as_str())
+        || allowed
+            .iter()
+            .any(|a| origin_of(a).as_deref() == Some(origin.as_str()))
+}
+
+/// Reads the site's list of allowed API origins: origins separated by spaces or
+/// commas. An absent setting means the vendor's API only.
+pub fn allowed_origins(setting: Option<&str>) -> Vec<String> {
+    match setting {
+        Some(list) => list.split([' ', ',']).filter_map(origin_of).collect(),
+        None => vec![DEFAULT_API_BASE.to_owned()],
+    }
 }
 
 fn is_valid_api_base(base: &str) -> bool {
@@ -263,9 +359,10 @@ pub fn encode_path_segment(segment: &str) -> String {
 pub struct ApiKey(String);
 
 impl ApiKey {
-    /// Wraps a key; blank keys mean "send no key" (a same-origin proxy adds it).
+    /// Wraps a key, trimmed and with invisible characters removed (as pasted
+    /// keys often carry them); blank keys mean "send no key" (a same-origin proxy adds it).
     pub fn new(key: impl Into<String>) -> Self {
-        ApiKey(key.into().trim().to_owned())
+        ApiKey(clean_id(&key.into()))
     }
 
     /// The key for the request header, when there is one.
@@ -364,6 +461,113 @@ mod tests {
         assert_eq!(s.status_url(), "https://h/x/v1/batch-calls/b-1");
         s.batch_id = "a/b c".into();
         assert!(s.status_url().ends_with("/a%2Fb%20c"));
+    }
+
+    #[test]
+    fn ids_lose_invisible_characters_and_keep_the_rest() {
+        let s = settings(&[
+            ("batch-id", " \u{200B}b_1\u{FEFF} "),
+            ("workspace-id", "ws\u{200B}_1\u{E0041}"),
+        ]);
+        assert_eq!(
+            (s.batch_id.as_str(), s.workspace_id.as_str()),
+            ("b_1", "ws_1")
+        );
+        assert_eq!(s.validate(), Ok(()));
+    }
+
+    #[test]
+    fn values_no_header_can_carry_are_named_by_character_and_position() {
+        for (workspace, code, position) in [
+            ("ws\u{2013}1", 0x2013, 3),
+            ("ws\r\n1", 0x0D, 3),
+            ("wsé", 0xE9, 3),
+            ("\u{1F600}", 0x1F600, 1),
+        ] {
+            let s = settings(&[("batch-id", "b"), ("workspace-id", workspace)]);
+            let expected = SettingsError::NotSendable {
+                setting: "workspace-id",
+                code,
+                position,
+            };
+            assert_eq!(s.validate(), Err(expected.clone()), "{workspace:?}");
+            let message = expected.to_string();
+            assert!(
+                message.contains(&format!("U+{code:04X} at position {position}")),
+                "{message}"
+            );
+        }
+        let s = settings(&[("batch-id", "b"), ("workspace-id", "ws 1\t2")]);
+        assert_eq!(s.validate(), Ok(()), "inner spaces and tabs are fine");
+    }
+
+    #[test]
+    fn a_key_that_cannot_be_sent_is_refused_without_being_quoted() {
+        let s = settings(&[("batch-id", "b"), ("workspace-id", "w")]);
+        assert_eq!(
+            s.validate_with(&ApiKey::new(" \u{200B}sk_live_abc\n")),
+            Ok(())
+        );
+        let problem = s
+            .validate_with(&ApiKey::new("sk_live\u{201C}secret"))
+            .unwrap_err();
+        let message = problem.to_string();
+        assert!(message.contains("U+201C at position 8"), "{message}");
+        assert!(
+            !message.contains("sk_live") && !message.contains("secret"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn origins_are_written_as_browsers_write_them() {
+        assert_eq!(
+            origin_of("HTTPS://API.Trillet.ai:443/v1").as_deref(),
+            Some("https://api.trillet.ai")
+        );
+        assert_eq!(
+            origin_of("http://127.0.0.1:8080").as_deref(),
+            Some("http://127.0.0.1:8080")
+        );
+        assert_eq!(origin_of("http://h:80?x").as_deref(), Some("http://h"));
+        for bad in [
+            "/proxy",
+            "//evil",
+            "ftp://x",
+            "https://",
+            "https://u@evil",
+            "javascript:x",
+        ] {
+            assert_eq!(origin_of(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_site_sends_keys_only_where_the_deployment_allows() {
+        let allowed = allowed_origins(Some("https://api.trillet.ai, https://proxy.example:8443"));
+        let page = "https://status.example";
+        let ok = |base: &str| is_allowed_destination(base, page, &allowed);
+        assert!(ok("https://api.trillet.ai"));
+        assert!(ok("https://API.trillet.ai/"));
+        assert!(ok("https://proxy.example:8443/prefix"));
+        assert!(ok("/proxy"));
+        assert!(ok("https://status.example/api"), "the page's own origin");
+        for refused in [
+            "https://attacker.example",
+            "https://api.trillet.ai.attacker.example",
+            "https://api.trillet.ai:444",
+            "http://api.trillet.ai",
+            "https://proxy.example",
+            "//api.trillet.ai",
+            "https://api.trillet.ai@attacker.example",
+            "https://attacker.example\\@api.trillet.ai",
+        ] {
+            assert!(!ok(refused), "{refused}");
+        }
+        assert_eq!(
+            allowed_origins(None),
+            vec!["https://api.trillet.ai".to_owned()]
+        );
     }
 
     #[test]

@@ -1,11 +1,11 @@
 //! The embedding shell: what JavaScript sees. `mountWidget` (driven by the
 //! `<batch-status>` custom element in `static/batch-status.js`, or called by
-//! framework hosts through its `mount`), and `mountSite` for the static site.
+//! framework hosts through its `mount`). The static site's own page logic is a
+//! separate wasm (`site/`), so embedding pages never download it.
 
 pub mod events;
 pub mod mount;
 pub mod options;
-pub mod site;
 pub mod styles;
 
 pub use mount::{mount_widget, WidgetHandle};

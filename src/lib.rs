@@ -12,7 +12,7 @@ pub mod controller;
 pub mod model;
 pub mod wire;
 
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "embed"))]
 pub mod embed;
 #[cfg(target_arch = "wasm32")]
 pub mod view;

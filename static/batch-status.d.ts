@@ -22,13 +22,16 @@ export interface BatchStatusOptions {
   theme?: "light" | "dark" | "auto" | null;
   /** Rows of the recent-calls table, 0 to 500. Default 10. */
   maxRows?: number | string | null;
-  /** Sent as `x-api-key`. Omit (or empty) when a same-origin proxy adds it. Never stored in the DOM. */
-  apiKey?: string;
+  /**
+   * Sent as `x-api-key`. Omit (or empty) when a same-origin proxy adds it. Never stored in the DOM.
+   * In `update()`: `undefined` (or leaving it out) keeps the key; `null` resets it, so no key is sent.
+   */
+  apiKey?: string | null;
 }
 
 /** Returned by `mount()`. */
 export interface BatchStatusHandle {
-  /** Changes options; unnamed ones keep their values, `null` resets one to its default. */
+  /** Changes options; unnamed ones keep their values, `null` resets one to its default (`apiKey: null` removes the key). */
   update(options: BatchStatusOptions): void;
   /** Polls now; a crashed widget starts again. */
   refresh(): void;
@@ -56,6 +59,8 @@ export interface StatusSummary {
   status: "queued" | "processing" | "completed" | "cancelled" | "failed" | "other" | "unknown";
   statusText: string | null;
   isComplete: boolean;
+  /** False when the body held no readable count: the counts below are zeros that mean "not said". */
+  countsKnown: boolean;
   total: number;
   waiting: number;
   active: number;
@@ -71,8 +76,11 @@ export interface StatusSummary {
 
 /** `event.detail` of `batch-error`. Never contains the API key. */
 export interface ErrorSummary {
-  /** `crash`: the widget stopped after an internal error (it shows a Restart button). */
-  kind: "network" | "timeout" | "unauthorized" | "forbidden" | "not-found" | "rate-limited" | "http" | "malformed" | "too-large" | "crash";
+  /**
+   * `crash`: the widget stopped after an internal error (it shows a Restart button).
+   * `settings`: a setting or the key cannot be used (for example a character no HTTP header can carry); nothing is requested until it changes.
+   */
+  kind: "network" | "timeout" | "unauthorized" | "forbidden" | "not-found" | "rate-limited" | "http" | "malformed" | "too-large" | "crash" | "settings";
   status: number | null;
   message: string;
   /** True when polling stopped because retrying cannot help. */

@@ -309,13 +309,3 @@ export function mount(element, options = {}) {
     destroy() { runner.stop(); },
   };
 }
-
-/** Wires up the static site's page: its form, and the slot the widget goes in. */
-export async function mountSite(form, slot) {
-  const glue = await instantiate(() => {
-    const note = element('p', '', 'This page stopped after an internal error. Reload it to continue.');
-    note.setAttribute('role', 'alert');
-    form.after(note);
-  });
-  glue.mountSite(form, slot);
-}

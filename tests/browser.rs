@@ -5,12 +5,12 @@
 
 use batch_status_widget::config::Settings;
 use batch_status_widget::controller::fetch::parse_json;
-use batch_status_widget::controller::PollError;
-use batch_status_widget::embed::mount_widget;
+use batch_status_widget::embed::{mount_widget, WidgetHandle};
+use batch_status_widget::model::PollError;
 use batch_status_widget::view::{batch_view, BatchViewProps, Intl, Polling};
 use batch_status_widget::wire::{BatchStatus, ErrorBody};
 use std::rc::Rc;
-use wasm_bindgen::JsCast;
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 use web_sys::Element;
 use yew::prelude::*;
@@ -68,19 +68,23 @@ struct Harness {
     status: Option<Rc<BatchStatus>>,
     error: Option<Rc<PollError>>,
     settings: Rc<Settings>,
+    #[prop_or_default]
+    eta_at: Option<f64>,
 }
 
 #[function_component(View)]
 fn view(props: &Harness) -> Html {
     batch_view(&BatchViewProps {
         settings: props.settings.clone(),
+        settings_error: props.settings.validate().err(),
         intl: Intl::new(Some("en-US")),
         status: props.status.clone(),
         received_at: Some(NOW - 12_000.0),
         now: NOW,
-        eta_at: None,
+        eta_at: props.eta_at,
         error: props.error.clone(),
         retry_at: props.error.as_ref().map(|_| NOW + 20_000.0),
+        held_until: None,
         polling: Polling::Live,
         busy: false,
         on_refresh: Callback::noop(),
@@ -135,10 +139,19 @@ async fn every_fixture_renders_its_numbers_and_nothing_broken() {
             status: Some(status.clone()),
             error: None,
             settings: settings(),
+            eta_at: None,
         })
         .await;
         let text = text_of(&root);
         assert_clean(name, &text);
+        if !status.counts_known {
+            assert!(
+                text.contains("The API sent no call counts"),
+                "{name}: {text}"
+            );
+            root.remove();
+            continue;
+        }
         let bar = progressbar(&root);
         let finished = status.counts.completed + status.counts.failed;
         assert_eq!(
@@ -159,6 +172,7 @@ async fn the_documented_example_reads_right_to_a_screen_reader() {
         status: Some(status(STATUS_FIXTURES[0].1)),
         error: None,
         settings: settings(),
+        eta_at: None,
     })
     .await;
     let bar = progressbar(&root);
@@ -192,6 +206,7 @@ async fn large_counts_use_the_locale_grouping() {
         status: Some(status(STATUS_FIXTURES[12].1)),
         error: None,
         settings: settings(),
+        eta_at: None,
     })
     .await;
     let text = text_of(&root);
@@ -207,6 +222,7 @@ async fn hostile_strings_render_as_inert_text() {
         status: Some(status(STATUS_FIXTURES[8].1)),
         error: None,
         settings: settings(),
+        eta_at: None,
     })
     .await;
     for tag in ["img", "script", "b"] {
@@ -234,6 +250,7 @@ async fn calls_are_listed_newest_first_with_their_error_or_duration() {
         status: Some(status(STATUS_FIXTURES[2].1)),
         error: None,
         settings: settings(),
+        eta_at: None,
     })
     .await;
     let rows = root.query_selector_all("tbody tr").unwrap();
@@ -264,6 +281,7 @@ async fn an_error_keeps_the_last_data_and_says_it_is_stale() {
         status: Some(status(STATUS_FIXTURES[0].1)),
         error: Some(error),
         settings: settings(),
+        eta_at: None,
     })
     .await;
     let text = text_of(&root);
@@ -289,6 +307,7 @@ async fn not_found_names_the_batch_and_workspace() {
         status: None,
         error: Some(error),
         settings: settings(),
+        eta_at: None,
     })
     .await;
     let text = text_of(&root);
@@ -299,16 +318,66 @@ async fn not_found_names_the_batch_and_workspace() {
     root.remove();
 }
 
+/// Mounts a widget with `options` (camelCase names, text values) in `host`,
+/// and lets Yew draw it.
+async fn mount_with(host: &Element, options: &[(&str, &str)]) -> WidgetHandle {
+    let object = js_sys::Object::new();
+    for (name, value) in options {
+        js_sys::Reflect::set(&object, &(*name).into(), &(*value).into()).unwrap();
+    }
+    let handle = mount_widget(host.clone(), object.into()).expect("mounts");
+    yew::scheduler::flush().await;
+    handle
+}
+
+/// The text of a mounted widget's shadow root.
+fn shadow_text(host: &Element) -> String {
+    host.shadow_root()
+        .expect("an open shadow root")
+        .text_content()
+        .unwrap_or_default()
+}
+
+/// Counts the page's `fetch` calls from now on: the widget's requests go through
+/// `window.fetch`, so a wrapper sees each one.
+fn count_fetches() -> impl Fn() -> u32 {
+    js_sys::Function::new_no_args(
+        "if (!window.__fetchCount) { const real = window.fetch; window.__fetchCount = { n: 0 };
+           window.fetch = function (...args) { window.__fetchCount.n += 1; return real.apply(this, args); }; }
+         window.__fetchCount.n = 0;",
+    )
+    .call0(&JsValue::NULL)
+    .unwrap();
+    || {
+        let counter = js_sys::Reflect::get(&gloo_utils::window(), &"__fetchCount".into()).unwrap();
+        js_sys::Reflect::get(&counter, &"n".into())
+            .unwrap()
+            .as_f64()
+            .unwrap() as u32
+    }
+}
+
+/// Lets timers and promises run for `ms` of real time, then lets Yew draw.
+async fn settle(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        gloo_utils::window()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
+            .unwrap();
+    });
+    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
+    yew::scheduler::flush().await;
+}
+
 #[wasm_bindgen_test]
 async fn a_widget_without_a_batch_asks_for_one_and_requests_nothing() {
+    let fetches = count_fetches();
     let host = container();
-    let options = js_sys::Object::new();
-    js_sys::Reflect::set(&options, &"workspaceId".into(), &"ws".into()).unwrap();
-    let mut handle = mount_widget(host.clone(), options.into()).expect("mounts");
-    yew::scheduler::flush().await;
+    let mut handle = mount_with(&host, &[("workspaceId", "ws")]).await;
     let shadow = host.shadow_root().expect("an open shadow root");
-    let text = shadow.text_content().unwrap_or_default();
+    let text = shadow_text(&host);
     assert!(text.contains("Set batch-id"), "{text}");
+    settle(50).await;
+    assert_eq!(fetches(), 0, "no request without a batch");
     assert_eq!(
         shadow.adopted_style_sheets().length(),
         1,
@@ -331,20 +400,105 @@ async fn a_widget_without_a_batch_asks_for_one_and_requests_nothing() {
 #[wasm_bindgen_test]
 async fn an_invalid_batch_id_is_refused_with_a_message() {
     let host = container();
-    let options = js_sys::Object::new();
-    js_sys::Reflect::set(&options, &"batchId".into(), &"../admin".into()).unwrap();
-    js_sys::Reflect::set(&options, &"workspaceId".into(), &"ws".into()).unwrap();
-    let mut handle = mount_widget(host.clone(), options.into()).expect("mounts");
-    yew::scheduler::flush().await;
-    let text = host
-        .shadow_root()
-        .unwrap()
-        .text_content()
-        .unwrap_or_default();
+    let mut handle = mount_with(&host, &[("batchId", "../admin"), ("workspaceId", "ws")]).await;
+    let text = shadow_text(&host);
     assert!(
         text.contains("batch-id may only hold letters, digits"),
         "{text}"
     );
     handle.destroy();
     host.remove();
+}
+
+#[wasm_bindgen_test]
+async fn a_workspace_id_no_header_can_carry_gets_a_settings_message_an_event_and_no_request() {
+    let fetches = count_fetches();
+    let host = container();
+    let seen = Rc::new(std::cell::RefCell::new(Vec::<String>::new()));
+    let record = {
+        let seen = seen.clone();
+        wasm_bindgen::closure::Closure::<dyn FnMut(web_sys::CustomEvent)>::new(
+            move |e: web_sys::CustomEvent| {
+                let detail = e.detail();
+                let field = |k: &str| js_sys::Reflect::get(&detail, &k.into()).unwrap();
+                seen.borrow_mut().push(format!(
+                    "{}|{}|{}",
+                    field("kind").as_string().unwrap(),
+                    field("final").as_bool().unwrap(),
+                    field("message").as_string().unwrap()
+                ));
+            },
+        )
+    };
+    host.add_event_listener_with_callback("batch-error", record.as_ref().unchecked_ref())
+        .unwrap();
+    let options = [
+        ("batchId", "b_1"),
+        ("workspaceId", "ws\u{2013}1"),
+        ("apiKey", "sk_test_secret_key"),
+        ("apiBase", "http://127.0.0.1:9"),
+    ];
+    let mut handle = mount_with(&host, &options).await;
+    let text = shadow_text(&host);
+    assert!(
+        text.contains("workspace-id has a character that cannot be sent"),
+        "{text}"
+    );
+    assert!(text.contains("U+2013 at position 3"), "{text}");
+    settle(50).await;
+    assert_eq!(fetches(), 0, "nothing is sent");
+    let events = seen.borrow().clone();
+    assert_eq!(events.len(), 1, "{events:?}");
+    assert!(
+        events[0].starts_with("settings|true|workspace-id has a character"),
+        "{events:?}"
+    );
+    handle.destroy();
+    host.remove();
+}
+
+#[wasm_bindgen_test]
+async fn the_time_left_row_counts_down_to_the_estimate() {
+    let mut running = (*status(STATUS_FIXTURES[0].1)).clone();
+    running.start_time = Some(NOW - 600_000.0);
+    let root = render(Harness {
+        status: Some(Rc::new(running)),
+        error: None,
+        settings: settings(),
+        eta_at: Some(NOW + 90_000.0),
+    })
+    .await;
+    let eta = root
+        .query_selector(".is-eta dd")
+        .unwrap()
+        .expect("a Time left row");
+    let text = eta.text_content().unwrap();
+    assert!(text.starts_with("about 1 min 30 s (≈ "), "{text}");
+    let elapsed = root.query_selector(".is-elapsed dd").unwrap().unwrap();
+    assert_eq!(elapsed.text_content().as_deref(), Some("10 min"));
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn a_body_without_counts_says_so_instead_of_showing_zeros() {
+    let root = render(Harness {
+        status: Some(status(r#"{"id": "b", "status": "processing"}"#)),
+        error: None,
+        settings: settings(),
+        eta_at: None,
+    })
+    .await;
+    let text = text_of(&root);
+    assert!(text.contains("The API sent no call counts"), "{text}");
+    assert!(!text.contains("0 of 0"), "{text}");
+    assert!(root.query_selector("[role=progressbar]").unwrap().is_none());
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+fn times_intl_refuses_read_as_unknown_instead_of_throwing() {
+    let intl = Intl::new(Some("en-US"));
+    assert_eq!(intl.date_time(9e15), "–");
+    assert_eq!(intl.clock(f64::NAN), "–");
+    assert!(intl.date_time(NOW).contains("2025"));
 }

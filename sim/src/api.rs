@@ -132,7 +132,7 @@ impl AppState {
 }
 
 /// Answers one request as its scripted step says.
-async fn scripted(state: &AppState, id: &str, step: Step) -> Response {
+async fn scripted(state: &AppState, id: &str, step: Step, api_key: &str) -> Response {
     if step.latency_ms > 0 {
         tokio::time::sleep(std::time::Duration::from_millis(step.latency_ms)).await;
     }
@@ -151,7 +151,17 @@ async fn scripted(state: &AppState, id: &str, step: Step) -> Response {
         (
             status,
             [(header::CONTENT_TYPE, content_type.to_owned())],
-            body.clone(),
+            body.replace("{apiKey}", api_key),
+        )
+            .into_response()
+    } else if let Some(bytes) = step.big_bytes.filter(|_| step.chunked) {
+        let body = Step::big_body(bytes).into_bytes();
+        let chunks: Vec<Result<Vec<u8>, std::io::Error>> =
+            body.chunks(64 * 1024).map(|c| Ok(c.to_vec())).collect();
+        (
+            status,
+            [(header::CONTENT_TYPE, "application/json")],
+            Body::from_stream(futures_util::stream::iter(chunks)),
         )
             .into_response()
     } else if let Some(bytes) = step.big_bytes {
@@ -234,7 +244,7 @@ async fn batch(
         ));
     }
     if let Some(step) = state.next_step(&id) {
-        return scripted(&state, &id, step).await;
+        return scripted(&state, &id, step, api_key.as_deref().unwrap_or_default()).await;
     }
     with_cors(status_body(&state, &id).await)
 }

@@ -74,6 +74,7 @@ async fn main() {
             std::process::exit(2);
         }
     };
+    pages::load_site_csp(&options.site);
     let app = api::router(
         api::AppState::new(options.fixtures, options.demo_speed),
         &options.site,

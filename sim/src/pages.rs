@@ -7,6 +7,47 @@ use axum::http::{header, HeaderValue};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
 use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::OnceLock;
+
+/// The static site's own policy, made at start-up from the API origins its
+/// `index.html` allows (see [`site_csp`]).
+static SITE_CSP: OnceLock<HeaderValue> = OnceLock::new();
+
+/// The origins listed in the site's `<meta name="batch-status-api-origins">`.
+pub fn allowed_api_origins(index_html: &str) -> Vec<String> {
+    let Some(at) = index_html.find("name=\"batch-status-api-origins\"") else {
+        return Vec::new();
+    };
+    let rest = &index_html[at..];
+    let Some(content) = rest.split("content=\"").nth(1) else {
+        return Vec::new();
+    };
+    let list = content.split('"').next().unwrap_or_default();
+    list.split([' ', ','])
+        .filter(|origin| !origin.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The CSP the site is served with: strict, and `connect-src` exactly its own
+/// origin plus the API origins its `index.html` sends keys to.
+pub fn site_csp(index_html: &str) -> String {
+    let origins = allowed_api_origins(index_html).join(" ");
+    format!(
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
+         connect-src 'self' {origins}; img-src 'self'; base-uri 'none'; form-action 'self'; \
+         frame-ancestors 'none'"
+    )
+}
+
+/// Reads the site's `index.html` once, for the policy of its page.
+pub fn load_site_csp(site: &Path) {
+    let html = std::fs::read_to_string(site.join("index.html")).unwrap_or_default();
+    if let Ok(value) = HeaderValue::from_str(&site_csp(&html)) {
+        let _ = SITE_CSP.set(value);
+    }
+}
 
 /// The policy a host needs, as documented in the README: no `unsafe-inline`.
 pub const STRICT_CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
@@ -31,6 +72,10 @@ pub async fn site_headers(request: Request, next: Next) -> Response {
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(STRICT_CSP),
         );
+    } else if path == "/" || path == "/index.html" {
+        if let Some(policy) = SITE_CSP.get() {
+            headers.insert(header::CONTENT_SECURITY_POLICY, policy.clone());
+        }
     }
     response
 }
@@ -62,4 +107,18 @@ pub async fn host_page(Query(params): Query<BTreeMap<String, String>>) -> impl I
          <batch-status{attributes}></batch-status>\n</body>\n</html>\n",
         escape(src)
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_site_policy_connects_to_exactly_the_origins_its_page_allows() {
+        let html = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../index.html"))
+            .expect("index.html");
+        let origins = allowed_api_origins(&html);
+        assert_eq!(origins, ["https://api.trillet.ai"]);
+        assert!(site_csp(&html).contains("connect-src 'self' https://api.trillet.ai;"));
+    }
 }

@@ -30,12 +30,16 @@ pub struct Step {
     pub status: Option<u16>,
     /// Serve `status-NAME.json` from the fixtures folder verbatim.
     pub fixture: Option<String>,
-    /// Serve this text as the body.
+    /// Serve this text as the body; `{apiKey}` in it becomes the key the request
+    /// carried, as servers that echo what they were sent do.
     pub body: Option<String>,
     /// Content type of `body` (default `application/json`).
     pub content_type: Option<String>,
     /// A body of this many bytes (valid JSON, a long string), for size limits.
     pub big_bytes: Option<usize>,
+    /// Send the body in chunks with no `Content-Length`, so only reading it
+    /// tells its size.
+    pub chunked: bool,
     /// An HTML error page, as a proxy in front of the API would send.
     pub html: bool,
     /// `Retry-After` as given (delay-seconds, or any text).

@@ -1,9 +1,15 @@
-//! The shipped nginx configuration (`deploy/nginx/`), run for real on loopback in
-//! front of `sim` as the upstream: the key stays on the server, many viewers cost
-//! upstream about one request a second, only the status endpoint gets through,
-//! and the site is served with the documented headers.
+//! The shipped nginx configuration (`deploy/nginx/`), run for real on loopback.
+//! Its upstream is `sim` behind a TLS front (a second nginx) whose certificate
+//! comes from a test CA made here, named for the API's host: the proxy verifies
+//! it exactly as it verifies the real API. Each test starts its own stack, so
+//! one failure does not hide the others:
+//! - the key stays on the server and many viewers cost upstream one request a second;
+//! - only GET of the status endpoint gets through;
+//! - the site is served with the documented headers, its CSP matching the page;
+//! - an upstream whose certificate the proxy cannot verify gets 502, and never the key.
 //!
-//! Run by `make nginx` (part of `make test`): needs Debian's nginx and a built site.
+//! Run by `make nginx` (part of `make test`): needs Debian's nginx and openssl, and
+//! a built site.
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -134,15 +140,21 @@ async fn wait_until_up(port: u16) {
     }
 }
 
-/// The shipped config with this machine's paths, ports and upstream.
+/// Whether this process runs as root: nginx workers then run as root too, so
+/// they can read the site and the keys wherever they are.
+fn as_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| o.stdout.starts_with(b"0\n"))
+        .unwrap_or(false)
+}
+
+/// The shipped config with this machine's paths and ports, its upstream the
+/// TLS front on `upstream`, trusting the test CA in `dir`.
 fn render_config(dir: &Path, listen: u16, upstream: u16, site: &Path) -> String {
     let conf =
         std::fs::read_to_string(repo_root().join("deploy/nginx/nginx.conf")).expect("nginx.conf");
-    let as_root = Command::new("id")
-        .arg("-u")
-        .output()
-        .map(|o| o.stdout.starts_with(b"0"))
-        .unwrap_or(false);
     let rendered = conf
         .replace(
             "pid /run/batch-status-nginx.pid;",
@@ -163,73 +175,242 @@ fn render_config(dir: &Path, listen: u16, upstream: u16, site: &Path) -> String 
             &format!("server 127.0.0.1:{upstream};"),
         )
         .replace(
-            "proxy_pass https://batch_api",
-            "proxy_pass http://batch_api",
+            "proxy_ssl_trusted_certificate /etc/ssl/certs/ca-certificates.crt;",
+            &format!(
+                "proxy_ssl_trusted_certificate {}/test-ca.pem;",
+                dir.display()
+            ),
         );
-    assert_ne!(rendered, conf, "the config has the expected lines to adapt");
-    // Workers run as root under CI's root, so they can read the site wherever it is.
-    if as_root {
+    for line in ["proxy_ssl_verify on;", "proxy_pass https://batch_api"] {
+        assert!(rendered.contains(line), "the shipped config keeps {line}");
+    }
+    assert!(
+        rendered.contains("test-ca.pem"),
+        "the CA bundle is a setting the test can point"
+    );
+    if as_root() {
         format!("user root;\n{rendered}")
     } else {
         rendered
     }
 }
 
-async fn sim_log(port: u16) -> Vec<serde_json::Value> {
-    let reply = request(port, "GET", "/__sim/requests", &[]).await;
-    serde_json::from_slice(&reply.body).expect("the sim's log is JSON")
+/// Runs openssl, failing the test with its output if it fails.
+fn openssl(dir: &Path, args: &[&str]) {
+    let out = Command::new("openssl")
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .expect("openssl runs (installed by scripts/install-tools.sh)");
+    assert!(
+        out.status.success(),
+        "openssl {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Makes a CA named `ca` in `dir`, and a server certificate for the API's host
+/// name signed by it (`{ca}-api.pem`, `{ca}-api.key`).
+fn make_ca_and_server_cert(dir: &Path, ca: &str) {
+    let ec = [
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:prime256v1",
+        "-nodes",
+    ];
+    let subject = format!("/CN=Batch status {ca}");
+    let mut args = vec!["req", "-x509", "-days", "2", "-subj", &subject];
+    args.extend(ec);
+    let (ca_key, ca_pem) = (format!("{ca}.key"), format!("{ca}.pem"));
+    args.extend(["-keyout", &ca_key, "-out", &ca_pem]);
+    args.extend(["-addext", "basicConstraints=critical,CA:TRUE"]);
+    args.extend(["-addext", "keyUsage=critical,keyCertSign,cRLSign"]);
+    openssl(dir, &args);
+    let (key, csr, pem) = (
+        format!("{ca}-api.key"),
+        format!("{ca}-api.csr"),
+        format!("{ca}-api.pem"),
+    );
+    let mut args = vec![
+        "req",
+        "-subj",
+        "/CN=api.trillet.ai",
+        "-keyout",
+        &key,
+        "-out",
+        &csr,
+    ];
+    args.extend(ec);
+    openssl(dir, &args);
+    std::fs::write(
+        dir.join("server-ext.cnf"),
+        "subjectAltName=DNS:api.trillet.ai\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n",
+    )
+    .expect("extensions");
+    openssl(
+        dir,
+        &[
+            "x509",
+            "-req",
+            "-days",
+            "2",
+            "-in",
+            &csr,
+            "-CA",
+            &ca_pem,
+            "-CAkey",
+            &ca_key,
+            "-CAcreateserial",
+            "-extfile",
+            "server-ext.cnf",
+            "-out",
+            &pem,
+        ],
+    );
+}
+
+/// The TLS front of the simulated API: answers only for the API's host name
+/// (SNI), with the certificate that `ca` signed, and passes requests to the sim.
+fn upstream_config(dir: &Path, listen: u16, sim: u16, ca: &str) -> String {
+    let d = dir.display();
+    let user = if as_root() { "user root;\n" } else { "" };
+    format!(
+        "{user}pid {d}/upstream.pid;\nerror_log stderr warn;\nworker_processes 1;\n\
+         events {{ worker_connections 512; }}\n\
+         http {{\n  access_log off;\n\
+           server {{ listen 127.0.0.1:{listen} ssl default_server; ssl_reject_handshake on; }}\n\
+           server {{\n    listen 127.0.0.1:{listen} ssl;\n    server_name api.trillet.ai;\n\
+             ssl_certificate {d}/{ca}-api.pem;\n    ssl_certificate_key {d}/{ca}-api.key;\n\
+             location / {{ proxy_pass http://127.0.0.1:{sim}; proxy_http_version 1.1; proxy_set_header Connection \"\"; }}\n\
+           }}\n}}\n"
+    )
+}
+
+/// Which CA signed the certificate the API presents.
+#[derive(Clone, Copy, PartialEq)]
+enum Upstream {
+    /// The CA the proxy is told to trust.
+    Trusted,
+    /// Another CA: someone between nginx and the API.
+    Impostor,
+}
+
+/// nginx with the shipped config, in front of a TLS front and the sim.
+struct Stack {
+    site: PathBuf,
+    port: u16,
+    sim_port: u16,
+    // Fields drop in order: the processes stop before their folder goes.
+    _nginx: Running,
+    _upstream: Running,
+    _sim: Running,
+    _dir: RemovedOnDrop,
+}
+
+/// A folder removed when the test ends.
+struct RemovedOnDrop(PathBuf);
+
+impl Drop for RemovedOnDrop {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+impl Stack {
+    async fn start(name: &str, upstream: Upstream) -> Stack {
+        let root = repo_root();
+        let site = root.join("dist");
+        assert!(
+            site.join("index.html").exists(),
+            "build the site first (make site)"
+        );
+        let dir =
+            std::env::temp_dir().join(format!("batch-status-nginx-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("cache")).expect("a temp dir");
+        std::fs::create_dir_all(dir.join("upstream")).expect("a temp dir");
+        std::fs::copy(
+            root.join("deploy/nginx/security-headers.conf"),
+            dir.join("security-headers.conf"),
+        )
+        .expect("security headers");
+        std::fs::write(
+            dir.join("secrets.conf"),
+            format!("proxy_set_header x-api-key \"{SERVER_KEY}\";\nproxy_set_header x-workspace-id \"{SERVER_WORKSPACE}\";\n"),
+        )
+        .expect("secrets");
+        make_ca_and_server_cert(&dir, "test-ca");
+        make_ca_and_server_cert(&dir, "other-ca");
+        let (port, tls_port, sim_port) = (free_port(), free_port(), free_port());
+        std::fs::write(
+            dir.join("nginx.conf"),
+            render_config(&dir, port, tls_port, &site),
+        )
+        .expect("config");
+        let signer = if upstream == Upstream::Trusted {
+            "test-ca"
+        } else {
+            "other-ca"
+        };
+        std::fs::write(
+            dir.join("upstream.conf"),
+            upstream_config(&dir, tls_port, sim_port, signer),
+        )
+        .expect("upstream config");
+        let sim = Running(
+            Command::new(env!("CARGO_BIN_EXE_sim"))
+                .args(["--port", &sim_port.to_string(), "--site", "/nonexistent"])
+                .stdout(Stdio::null())
+                .spawn()
+                .expect("sim starts"),
+        );
+        let nginx = |prefix: PathBuf, conf: &str| {
+            Running(
+                Command::new(nginx_binary())
+                    .arg("-p")
+                    .arg(&prefix)
+                    .arg("-c")
+                    .arg(dir.join(conf))
+                    .args(["-g", "daemon off;"])
+                    .spawn()
+                    .expect("nginx starts (installed by scripts/install-tools.sh)"),
+            )
+        };
+        let upstream_nginx = nginx(dir.join("upstream"), "upstream.conf");
+        let proxy = nginx(dir.clone(), "nginx.conf");
+        for port in [sim_port, tls_port, port] {
+            wait_until_up(port).await;
+        }
+        Stack {
+            _dir: RemovedOnDrop(dir),
+            site,
+            port,
+            sim_port,
+            _sim: sim,
+            _upstream: upstream_nginx,
+            _nginx: proxy,
+        }
+    }
+
+    async fn get(&self, path: &str, headers: &[(&str, &str)]) -> Reply {
+        request(self.port, "GET", path, headers).await
+    }
+
+    /// The requests the simulated API received for `batch`.
+    async fn upstream_saw(&self, batch: &str) -> Vec<serde_json::Value> {
+        let reply = request(self.sim_port, "GET", "/__sim/requests", &[]).await;
+        let log: Vec<serde_json::Value> =
+            serde_json::from_slice(&reply.body).expect("the sim's log is JSON");
+        log.into_iter().filter(|e| e["batchId"] == batch).collect()
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn nginx_keeps_the_key_on_the_server_and_collapses_viewers() {
-    let root = repo_root();
-    let site = root.join("dist");
-    assert!(
-        site.join("index.html").exists(),
-        "build the site first (make site)"
-    );
-    let dir = std::env::temp_dir().join(format!("batch-status-nginx-{}", std::process::id()));
-    std::fs::create_dir_all(dir.join("cache")).expect("a temp dir");
-    std::fs::copy(
-        root.join("deploy/nginx/security-headers.conf"),
-        dir.join("security-headers.conf"),
-    )
-    .expect("security headers");
-    std::fs::write(
-        dir.join("secrets.conf"),
-        format!("proxy_set_header x-api-key \"{SERVER_KEY}\";\nproxy_set_header x-workspace-id \"{SERVER_WORKSPACE}\";\n"),
-    )
-    .expect("secrets");
-    let (nginx_port, sim_port) = (free_port(), free_port());
-    std::fs::write(
-        dir.join("nginx.conf"),
-        render_config(&dir, nginx_port, sim_port, &site),
-    )
-    .expect("config");
-
-    let _sim = Running(
-        Command::new(env!("CARGO_BIN_EXE_sim"))
-            .args(["--port", &sim_port.to_string(), "--site", "/nonexistent"])
-            .stdout(Stdio::null())
-            .spawn()
-            .expect("sim starts"),
-    );
-    let nginx = Command::new(nginx_binary())
-        .args([
-            "-p",
-            &dir.display().to_string(),
-            "-c",
-            &dir.join("nginx.conf").display().to_string(),
-        ])
-        .args(["-g", "daemon off;"])
-        .spawn()
-        .expect("nginx starts (installed by scripts/install-tools.sh)");
-    let _nginx = Running(nginx);
-    wait_until_up(sim_port).await;
-    wait_until_up(nginx_port).await;
-
-    // 1. Many viewers, one batch: about one upstream request a second.
+async fn many_viewers_cost_upstream_one_request_a_second_and_only_the_servers_key() {
+    let stack = Stack::start("load", Upstream::Trusted).await;
     let batch = "demo-nginx-load";
+    let port = stack.port;
     let started = Instant::now();
     let clients: Vec<_> = (0..CLIENTS)
         .map(|_| {
@@ -237,8 +418,7 @@ async fn nginx_keeps_the_key_on_the_server_and_collapses_viewers() {
                 let (mut good, mut bad) = (0u32, Vec::new());
                 while started.elapsed() < Duration::from_secs(LOAD_SECONDS) {
                     let path = format!("/v1/api/batch-calls/{batch}");
-                    let reply =
-                        request(nginx_port, "GET", &path, &[("x-api-key", CLIENT_KEY)]).await;
+                    let reply = request(port, "GET", &path, &[("x-api-key", CLIENT_KEY)]).await;
                     let parsed: Option<serde_json::Value> =
                         serde_json::from_slice(&reply.body).ok();
                     let valid = reply.status == 200
@@ -265,11 +445,7 @@ async fn nginx_keeps_the_key_on_the_server_and_collapses_viewers() {
         served += good;
     }
     let elapsed = started.elapsed().as_secs_f64();
-    let upstream: Vec<_> = sim_log(sim_port)
-        .await
-        .into_iter()
-        .filter(|e| e["batchId"] == batch)
-        .collect();
+    let upstream = stack.upstream_saw(batch).await;
     let rate = upstream.len() as f64 / elapsed;
     println!(
         "nginx: {CLIENTS} clients, {served} answers in {elapsed:.1} s; upstream got {} requests ({rate:.2}/s)",
@@ -298,9 +474,11 @@ async fn nginx_keeps_the_key_on_the_server_and_collapses_viewers() {
         overlapped <= 2,
         "the cache lock should send one request at a time; {overlapped} overlapped"
     );
+}
 
-    // 2. Nothing but GET of a well-formed batch id reaches upstream.
-    let before = sim_log(sim_port).await.len();
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn nothing_but_get_of_a_well_formed_batch_id_reaches_upstream() {
+    let stack = Stack::start("refused", Upstream::Trusted).await;
     let long = "x".repeat(129);
     for (method, path, status) in [
         ("POST", "/v1/api/batch-calls/demo-x".to_owned(), 405),
@@ -316,39 +494,62 @@ async fn nginx_keeps_the_key_on_the_server_and_collapses_viewers() {
         ("GET", "/v1/api/batch-calls/demo-x/calls".to_owned(), 404),
         ("GET", "/v1/api/batch-calls".to_owned(), 404),
     ] {
-        let reply = request(nginx_port, method, &path, &[]).await;
+        let reply = request(stack.port, method, &path, &[]).await;
         assert_eq!(reply.status, status, "{method} {path}");
     }
-    let after = sim_log(sim_port).await.len();
-    assert_eq!(after, before, "a refused request reached upstream");
+    let reply = request(stack.sim_port, "GET", "/__sim/requests", &[]).await;
+    let log: Vec<serde_json::Value> = serde_json::from_slice(&reply.body).expect("JSON");
+    assert!(
+        log.is_empty(),
+        "a refused request reached upstream: {log:?}"
+    );
+    // The same proxy does pass a good request, so the silence above means something.
+    let good = stack.get("/v1/api/batch-calls/demo-x", &[]).await;
+    assert_eq!(good.status, 200, "{}", good.text());
+    assert_eq!(stack.upstream_saw("demo-x").await.len(), 1);
+}
 
-    // 3. The site, with the documented headers.
-    let page = request(nginx_port, "GET", "/", &[]).await;
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_site_is_served_with_the_documented_headers() {
+    let stack = Stack::start("site", Upstream::Trusted).await;
+    let page = stack.get("/", &[]).await;
     assert_eq!(page.status, 200);
     let csp = page
         .header("content-security-policy")
         .expect("a CSP header");
     assert!(csp.contains("script-src 'self' 'wasm-unsafe-eval'") && !csp.contains("unsafe-inline"));
+    // connect-src allows exactly the origins the page sends keys to.
+    let html = page.text();
+    let marker = "name=\"batch-status-api-origins\" content=\"";
+    let listed = html
+        .split(marker)
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("index.html names its API origins");
+    let connect = csp
+        .split(';')
+        .map(str::trim)
+        .find(|d| d.starts_with("connect-src"))
+        .expect("a connect-src");
+    let mut expected: Vec<&str> = vec!["connect-src", "'self'"];
+    expected.extend(listed.split([' ', ',']).filter(|o| !o.is_empty()));
+    assert_eq!(connect.split(' ').collect::<Vec<_>>(), expected);
     assert_eq!(page.header("cache-control"), Some("no-cache"));
     assert_eq!(page.header("x-content-type-options"), Some("nosniff"));
-    let entry = request(nginx_port, "GET", "/batch-status.js", &[]).await;
+    let entry = stack.get("/batch-status.js", &[]).await;
     assert_eq!(entry.status, 200);
     assert!(entry
         .header("content-type")
         .is_some_and(|t| t.contains("javascript")));
     assert_eq!(entry.header("cache-control"), Some("public, max-age=300"));
-    let wasm_name = std::fs::read_dir(&site)
+    let wasm_name = std::fs::read_dir(&stack.site)
         .expect("dist")
         .filter_map(|e| e.ok()?.file_name().into_string().ok())
         .find(|n| n.starts_with("batch-status-widget_bg.") && n.ends_with(".wasm"))
         .expect("a fingerprinted wasm file");
-    let wasm = request(
-        nginx_port,
-        "GET",
-        &format!("/{wasm_name}"),
-        &[("Accept-Encoding", "gzip")],
-    )
-    .await;
+    let wasm = stack
+        .get(&format!("/{wasm_name}"), &[("Accept-Encoding", "gzip")])
+        .await;
     assert_eq!(wasm.status, 200);
     assert_eq!(wasm.header("content-type"), Some("application/wasm"));
     assert_eq!(wasm.header("content-encoding"), Some("gzip"));
@@ -356,15 +557,38 @@ async fn nginx_keeps_the_key_on_the_server_and_collapses_viewers() {
         wasm.header("cache-control"),
         Some("public, max-age=31536000, immutable")
     );
-    let api = request(
-        nginx_port,
-        "GET",
-        "/v1/api/batch-calls/demo-nginx-load",
-        &[],
-    )
-    .await;
+    let api = stack.get("/v1/api/batch-calls/demo-nginx-site", &[]).await;
+    assert_eq!(api.status, 200);
     assert_eq!(api.header("cache-control"), Some("no-store"));
     assert!(api.header("content-security-policy").is_some());
-    println!("nginx: 3 checks passed: viewers collapsed, refused requests kept off upstream, site headers");
-    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_upstream_the_proxy_cannot_verify_gets_502_and_never_the_key() {
+    let stack = Stack::start("impostor", Upstream::Impostor).await;
+    let batch = "demo-nginx-impostor";
+    let reply = stack
+        .get(&format!("/v1/api/batch-calls/{batch}"), &[])
+        .await;
+    assert_eq!(reply.status, 502, "{}", reply.text());
+    assert!(!reply.text().contains(SERVER_KEY) && !reply.head.contains(SERVER_KEY));
+    assert!(
+        stack.upstream_saw(batch).await.is_empty(),
+        "the handshake must fail before any request, key included, is sent"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_upstream_with_a_certificate_from_the_trusted_ca_is_reached_by_name() {
+    // The TLS front answers only to the API's host name (SNI) and only with a
+    // certificate for it: a 200 here means verification, SNI and the name all held.
+    let stack = Stack::start("trusted", Upstream::Trusted).await;
+    let batch = "demo-nginx-trusted";
+    let reply = stack
+        .get(&format!("/v1/api/batch-calls/{batch}"), &[])
+        .await;
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    let seen = stack.upstream_saw(batch).await;
+    assert_eq!(seen.len(), 1);
+    assert_eq!(seen[0]["apiKey"], SERVER_KEY);
 }

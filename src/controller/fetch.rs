@@ -1,22 +1,35 @@
-//! One poll over the browser's fetch: request, size check, tolerant parse.
+//! One poll over the browser's fetch: request, size-capped read, tolerant parse,
+//! and every server string cleaned before anything else reads it.
 
-use super::schedule::{parse_retry_after, PollError};
+use super::schedule::parse_retry_after;
 use crate::config::{ApiKey, Settings};
+use crate::model::mask::scrub;
+use crate::model::PollError;
 use crate::wire::{BatchStatus, ErrorBody, Json};
-use gloo_net::http::Request;
-use web_sys::{AbortSignal, RequestCache};
+use gloo_net::http::{Request, Response};
+use js_sys::{Array, Reflect, Uint8Array};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{AbortSignal, Blob, ReadableStreamDefaultReader, RequestCache};
+
+#[wasm_bindgen]
+extern "C" {
+    /// `JSON.parse` of a JS string, so a body never has to be copied into the
+    /// wasm as text (and no UTF-8 decoder is compiled in).
+    #[wasm_bindgen(js_namespace = JSON, js_name = parse, catch)]
+    fn parse_js_text(text: &JsValue) -> Result<JsValue, JsValue>;
+}
 
 /// Bodies larger than this are refused: a batch status is a few kilobytes, and
 /// the largest fixture (1,000 recent calls) is about 150 KB.
 pub const MAX_BODY_BYTES: usize = 2_000_000;
 
 /// Fetches and parses the batch status once. `signal` aborts the request (the
-/// caller's timeout, or the widget going away); `now_ms` reads `Retry-After` dates.
+/// caller's timeout, or the widget going away).
 pub async fn fetch_status(
     settings: &Settings,
     api_key: &ApiKey,
     signal: &AbortSignal,
-    now_ms: f64,
 ) -> Result<BatchStatus, PollError> {
     let mut request = Request::get(&settings.status_url())
         .header("x-workspace-id", &settings.workspace_id)
@@ -27,23 +40,17 @@ pub async fn fetch_status(
         request = request.header("x-api-key", key);
     }
     let response = request.send().await.map_err(|_| PollError::Network)?;
-    let declared = response
-        .headers()
-        .get("content-length")
-        .and_then(|v| v.trim().parse::<usize>().ok());
-    if let Some(bytes) = declared.filter(|b| *b > MAX_BODY_BYTES) {
-        return Err(PollError::TooLarge { bytes });
-    }
     let status = response.status();
-    let retry_after_ms = response
-        .headers()
-        .get("retry-after")
-        .and_then(|v| parse_retry_after(&v, now_ms));
-    let text = response.text().await.map_err(|_| PollError::Network)?;
-    if text.len() > MAX_BODY_BYTES {
-        return Err(PollError::TooLarge { bytes: text.len() });
+    let retry_after_ms = response.headers().get("retry-after").and_then(|v| {
+        parse_retry_after(&v, js_sys::Date::now(), |date| {
+            Some(js_sys::Date::parse(date)).filter(|ms| !ms.is_nan())
+        })
+    });
+    let text = read_capped(&response).await?;
+    let mut body = parse_js_text(&text).ok().map(|value| Json::from_js(&value));
+    if let (Some(body), Some(key)) = (body.as_mut(), api_key.header_value()) {
+        scrub(body, key);
     }
-    let body = parse_json(&text);
     if !(200..300).contains(&status) {
         return Err(PollError::Http {
             status,
@@ -56,13 +63,51 @@ pub async fn fetch_status(
         .ok_or(PollError::Malformed)
 }
 
+/// Reads the body a chunk at a time and gives up past [`MAX_BODY_BYTES`], whether
+/// or not the server declared a `Content-Length`: nothing larger is ever held.
+/// The chunks stay in JS and come back as one JS string (the browser decodes
+/// the UTF-8).
+async fn read_capped(response: &Response) -> Result<JsValue, PollError> {
+    let declared = response
+        .headers()
+        .get("content-length")
+        .and_then(|v| v.trim().parse::<usize>().ok());
+    if let Some(bytes) = declared.filter(|b| *b > MAX_BODY_BYTES) {
+        return Err(PollError::TooLarge { bytes });
+    }
+    let Some(stream) = response.body() else {
+        return Ok(JsValue::from_str(""));
+    };
+    let reader: ReadableStreamDefaultReader = stream.get_reader().unchecked_into();
+    let chunks = Array::new();
+    let mut bytes = 0;
+    loop {
+        let chunk = JsFuture::from(reader.read())
+            .await
+            .map_err(|_| PollError::Network)?;
+        if Reflect::get(&chunk, &"done".into()).map_or(true, |done| done.is_truthy()) {
+            break;
+        }
+        let value: Uint8Array = Reflect::get(&chunk, &"value".into())
+            .map_err(|_| PollError::Network)?
+            .unchecked_into();
+        bytes += value.length() as usize;
+        if bytes > MAX_BODY_BYTES {
+            let _ = reader.cancel();
+            return Err(PollError::TooLarge { bytes });
+        }
+        chunks.push(&value);
+    }
+    let blob = Blob::new_with_u8_array_sequence(&chunks).map_err(|_| PollError::Malformed)?;
+    JsFuture::from(blob.text())
+        .await
+        .map_err(|_| PollError::Malformed)
+}
+
 /// Parses with the browser's own `JSON.parse`, so no JSON parser is compiled into
 /// the wasm; `None` for anything that is not JSON.
 pub fn parse_json(text: &str) -> Option<Json> {
-    if text.trim().is_empty() {
-        return None;
-    }
-    js_sys::JSON::parse(text)
+    parse_js_text(&JsValue::from_str(text))
         .ok()
         .map(|value| Json::from_js(&value))
 }

@@ -1,7 +1,6 @@
 //! Telling the host page what happened: bubbling, composed `CustomEvent`s and the
 //! `status` attribute on the host element.
 
-use crate::controller::PollError;
 use crate::model::summary::CallSummary;
 use crate::model::{error_text, StatusSummary};
 use crate::view::WidgetEvent;
@@ -46,6 +45,7 @@ fn summary_to_js(s: &StatusSummary) -> JsValue {
         ("status", JsValue::from_str(&s.status)),
         ("statusText", text(&s.status_text)),
         ("isComplete", JsValue::from_bool(s.is_complete)),
+        ("countsKnown", JsValue::from_bool(s.counts_known)),
         ("total", count(s.total)),
         ("waiting", count(s.waiting)),
         ("active", count(s.active)),
@@ -70,22 +70,16 @@ fn dispatch(host: &Element, name: &str, detail: &JsValue) {
     }
 }
 
-/// The detail of `batch-error`: kind, HTTP status and the widget's own words.
-/// Built from the error alone, so the key cannot be in it.
-fn error_detail(error: &PollError, batch_id: &str, workspace_id: &str) -> JsValue {
-    let text = error_text(error, batch_id, workspace_id);
-    let detail = Object::new();
-    let set = |key: &str, value: JsValue| {
-        let _ = Reflect::set(&detail, &key.into(), &value);
-    };
-    set("kind", error.kind().into());
-    set(
-        "status",
-        error.http_status().map_or(JsValue::NULL, |s| s.into()),
-    );
-    set("message", format!("{} {}", text.title, text.detail).into());
-    set("final", error.is_fatal().into());
-    detail.into()
+/// The detail of `batch-error`: kind, HTTP status, the widget's own words (with
+/// the server's, already scrubbed of the key: see `model::mask::scrub`), and
+/// whether polling stopped.
+fn error_detail(kind: &str, status: Option<u16>, message: String, stopped: bool) -> JsValue {
+    object(&[
+        ("kind", kind.into()),
+        ("status", status.map_or(JsValue::NULL, JsValue::from)),
+        ("message", message.into()),
+        ("final", stopped.into()),
+    ])
 }
 
 /// Sends `event` to the host page on `host`.
@@ -113,11 +107,14 @@ pub fn announce(
             );
         }
         WidgetEvent::Error(error) => {
-            dispatch(
-                host,
-                "batch-error",
-                &error_detail(error, batch_id, workspace_id),
-            );
+            let text = error_text(error, batch_id, workspace_id);
+            let message = format!("{} {}", text.title, text.detail);
+            let detail = error_detail(error.kind(), error.http_status(), message, error.is_fatal());
+            dispatch(host, "batch-error", &detail);
+        }
+        WidgetEvent::Settings(problem) => {
+            let detail = error_detail("settings", None, problem.to_string(), true);
+            dispatch(host, "batch-error", &detail);
         }
     }
 }

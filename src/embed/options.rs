@@ -93,12 +93,16 @@ impl Options {
     }
 }
 
-/// Reads the `apiKey` of an options object, if it has one.
+/// Reads the `apiKey` of an options object: `None` when it is absent or
+/// `undefined` (the key stays as it is), an empty key for `null` (the key is
+/// reset: no key header is sent), otherwise the text.
 pub fn api_key_of(object: &JsValue) -> Option<String> {
     if !object.is_object() {
         return None;
     }
-    Reflect::get(object, &JsValue::from_str("apiKey"))
-        .ok()?
-        .as_string()
+    let value = Reflect::get(object, &JsValue::from_str("apiKey")).ok()?;
+    if value.is_undefined() {
+        return None;
+    }
+    Some(value.as_string().unwrap_or_default())
 }

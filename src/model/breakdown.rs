@@ -55,6 +55,15 @@ impl Breakdown {
         share(self.finished(), self.scale)
     }
 
+    /// The finished share as a percentage with one decimal, rounded down: 100
+    /// only when every call has ended, so 9,999 of 10,000 reads 99.9.
+    pub fn percent_finished(&self) -> f64 {
+        if self.scale > 0 && self.finished() >= self.scale {
+            return 100.0;
+        }
+        ((self.finished_fraction() * 1000.0).floor() / 10.0).min(99.9)
+    }
+
     /// The share of each outcome. Each takes at most what the ones before it left,
     /// so the sum stays within 1 even where the scale saturated at `u64::MAX`.
     pub fn fractions(&self) -> Fractions {

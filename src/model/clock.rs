@@ -3,6 +3,7 @@
 //! min" reads the same for a minute): a tick redraws only when the face changes.
 
 use super::format;
+use crate::wire::BatchStatus;
 
 /// The times the card measures against the clock, each epoch ms.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -15,6 +16,29 @@ pub struct ClockTimes {
     pub received_at: Option<f64>,
     /// When the next poll is due ("Retrying in 20 s").
     pub retry_at: Option<f64>,
+}
+
+impl ClockTimes {
+    /// The times the card measures, as the widget has them: the start only while
+    /// the batch runs (a finished batch shows a fixed elapsed time), and the next
+    /// poll only while an error is shown (it is the banner's "Retrying in 20 s";
+    /// between good answers the card shows no countdown).
+    pub fn of_card(
+        status: Option<&BatchStatus>,
+        eta_at: Option<f64>,
+        received_at: Option<f64>,
+        error_shown: bool,
+        next_poll_at: Option<f64>,
+    ) -> Self {
+        ClockTimes {
+            started_at: status
+                .filter(|s| !s.is_finished())
+                .and_then(|s| s.start_time),
+            eta_at,
+            received_at,
+            retry_at: next_poll_at.filter(|_| error_shown),
+        }
+    }
 }
 
 /// Every span the card could show at `now`, in the card's words. Two moments
@@ -50,15 +74,24 @@ mod tests {
         clock_face(&times, from) != clock_face(&times, from + 1000.0)
     }
 
+    fn running(started_at: f64) -> BatchStatus {
+        let json = serde_json::from_str(&format!(
+            r#"{{"status": "processing", "progress": {{"startTime": {started_at}}}}}"#
+        ))
+        .unwrap();
+        BatchStatus::from_json(&json).unwrap()
+    }
+
     #[test]
     fn an_old_batch_polled_a_moment_ago_looks_the_same_a_second_later() {
-        let times = ClockTimes {
-            started_at: Some(NOW - 400.0 * DAY),
-            eta_at: Some(NOW + 3.0 * 3_600_000.0),
-            received_at: Some(NOW),
-            retry_at: None,
-        };
+        // As the widget builds them: a poll is due in 4 s, and no error shows.
+        let status = running(NOW - 300.0 * DAY);
+        let eta = Some(NOW + 3.0 * 3_600_000.0);
+        let times = ClockTimes::of_card(Some(&status), eta, Some(NOW), false, Some(NOW + 5_000.0));
         assert!(!changes(times, NOW + 1000.0));
+        // With an error on screen the countdown shows, and moves.
+        let times = ClockTimes::of_card(Some(&status), eta, Some(NOW), true, Some(NOW + 5_000.0));
+        assert!(changes(times, NOW + 1000.0));
     }
 
     #[test]

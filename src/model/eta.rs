@@ -104,7 +104,7 @@ mod tests {
                 total,
             },
             start_time: None,
-            last_completed_time: None,
+            counts_known: true,
             completed_time: None,
             average_call_secs: None,
             recent_calls: vec![],

@@ -3,15 +3,20 @@
 //! Counts and calendar times go through the browser's `Intl` for the page's locale;
 //! these spans are the widget's own short forms, the same in every locale.
 
+/// Spans longer than this are not believable for a batch of calls: they read as
+/// [`UNKNOWN`] rather than as thousands of days.
+pub const LONGEST_SPAN_SECS: f64 = 365.0 * 86_400.0;
+/// What an unknown or unbelievable value reads as.
+pub const UNKNOWN: &str = "–";
+
 /// A span of seconds as at most two units: `45 s`, `3 min 5 s`, `1 h 3 min`, `2 d 4 h`.
-/// Negative or non-finite input reads as `0 s`.
+/// Negative input reads as `0 s` (a start in the future has not begun); anything
+/// over a year, or not finite, as `–`.
 pub fn duration(seconds: f64) -> String {
-    let total = if seconds.is_finite() && seconds > 0.0 {
-        // Saturate: a span of 1e300 s prints as a very large number of days.
-        seconds.round().min(u64::MAX as f64) as u64
-    } else {
-        0
-    };
+    if seconds.is_nan() || seconds > LONGEST_SPAN_SECS {
+        return UNKNOWN.to_owned();
+    }
+    let total = seconds.max(0.0).round() as u64;
     let (days, hours, minutes, secs) = (
         total / 86_400,
         total / 3_600 % 24,
@@ -72,10 +77,13 @@ mod tests {
     }
 
     #[test]
-    fn bad_durations_read_as_zero() {
+    fn negative_durations_read_as_zero_and_unbelievable_ones_as_unknown() {
         assert_eq!(duration(-3.0), "0 s");
-        assert_eq!(duration(f64::NAN), "0 s");
-        assert_eq!(duration(f64::INFINITY), "0 s");
+        assert_eq!(duration(f64::NAN), "–");
+        assert_eq!(duration(f64::INFINITY), "–");
+        assert_eq!(duration(1e300), "–");
+        assert_eq!(duration(366.0 * 86_400.0), "–");
+        assert_eq!(duration(364.0 * 86_400.0), "364 d");
     }
 
     #[test]

@@ -1,5 +1,7 @@
 //! Making untrusted text safe and private to show.
 
+use crate::wire::Json;
+
 /// Masks a phone number to its country-code digit and last four digits, in a fixed
 /// shape that does not reveal the number's length: `+1234567890` → `+1 •••• ••7890`.
 /// Anything too short to be a phone number is masked whole.
@@ -16,27 +18,90 @@ pub fn mask_phone(raw: &str) -> String {
     }
 }
 
-/// Removes characters that could disguise text on screen: bidirectional overrides
-/// and isolates, other invisible format characters, and control characters.
-/// Markup needs no escaping here: the view only ever sets text, never HTML.
+/// Whether `c` is invisible on screen yet changes what text means or how it
+/// reads: zero-width spaces and joiners, direction marks, overrides and isolates
+/// (U+061C, U+200E/F, U+202A–E, U+2066–9), word joiners, the byte-order mark,
+/// soft hyphens and tag characters (U+E0000–E007F).
+pub fn is_invisible(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{061C}' | '\u{180E}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{2069}' | '\u{FEFF}' | '\u{E0000}'..='\u{E007F}')
+}
+
+/// Removes characters that could disguise text on screen: invisible ones (see
+/// [`is_invisible`]) and control characters. Markup needs no escaping here: the
+/// view only ever sets text, never HTML.
 pub fn visible_text(raw: &str) -> String {
     raw.chars()
-        .filter(|c| {
-            !c.is_control()
-                && !matches!(*c,
-                    '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}')
-        })
+        .filter(|c| !c.is_control() && !is_invisible(*c))
         .collect()
 }
 
-/// Replaces every occurrence of `secret` in `text`, so an error message that echoes
-/// the API key never shows it. Secrets shorter than four characters are left alone:
-/// hiding them would mangle ordinary words.
+/// Cleans every string of a response body before anything reads it: invisible
+/// characters removed first (so a key split by zero-width spaces cannot come
+/// together again on screen), then the key hidden by [`redact`]. Every text the
+/// widget shows or sends on, from any field, has passed through here.
+pub fn scrub(value: &mut Json, secret: &str) {
+    match value {
+        Json::String(text) => *text = redact(&visible_text(text), secret),
+        Json::Array(items) => items.iter_mut().for_each(|item| scrub(item, secret)),
+        Json::Object(pairs) => pairs.iter_mut().for_each(|(_, item)| scrub(item, secret)),
+        _ => {}
+    }
+}
+
+/// What a redacted secret reads as.
+pub const REDACTED: &str = "••••";
+/// Runs of a secret at least this long are hidden wherever they appear.
+const SECRET_RUN: usize = 8;
+
+/// Hides the API key in text that came from the server: every occurrence of the
+/// whole `secret`, and every run of [`SECRET_RUN`] or more of its characters in a
+/// row, reads as [`REDACTED`]. A server that echoes the key ("Invalid API key
+/// sk_…", or part of it) then shows none of it. Secrets shorter than four
+/// characters are left alone: hiding them would mangle ordinary words.
 pub fn redact(text: &str, secret: &str) -> String {
-    if secret.chars().count() < 4 {
+    let secret_chars: Vec<(usize, char)> = secret.char_indices().collect();
+    if secret_chars.len() < 4 || text.is_empty() {
         return text.to_owned();
     }
-    text.replace(secret, "[redacted]")
+    // Byte ranges of `text` to hide. Every run of SECRET_RUN or more characters
+    // of the secret is covered by the SECRET_RUN-long windows inside it. A byte
+    // comparison rather than `str::match_indices`: it keeps the two-way string
+    // searcher out of the wasm, and a window that starts on a character boundary
+    // of the secret can only match on one in the text.
+    let window = SECRET_RUN.min(secret_chars.len());
+    let bytes = text.as_bytes();
+    let mut hidden = vec![false; bytes.len()];
+    for start in 0..=secret_chars.len() - window {
+        let from = secret_chars[start].0;
+        let to = secret_chars
+            .get(start + window)
+            .map_or(secret.len(), |(at, _)| *at);
+        let needle = &secret.as_bytes()[from..to];
+        for (at, candidate) in bytes.windows(needle.len()).enumerate() {
+            if candidate == needle {
+                hidden[at..at + needle.len()].fill(true);
+            }
+        }
+    }
+    if !hidden.contains(&true) {
+        return text.to_owned();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut in_run = false;
+    for (at, c) in text.char_indices() {
+        if hidden[at] {
+            if !in_run {
+                out.push_str(REDACTED);
+            }
+            in_run = true;
+        } else {
+            out.push(c);
+            in_run = false;
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -64,13 +129,30 @@ mod tests {
         assert_eq!(visible_text("<b>x</b>"), "<b>x</b>");
     }
 
+    const KEY: &str = "sk_live_0123456789abcdef";
+
     #[test]
-    fn secrets_are_redacted() {
+    fn the_key_and_any_long_run_of_it_are_hidden() {
         assert_eq!(
-            redact("bad key sk_live_123", "sk_live_123"),
-            "bad key [redacted]"
+            redact(&format!("Invalid API key {KEY}."), KEY),
+            "Invalid API key ••••."
         );
+        assert_eq!(redact("key 0123456789ab…", KEY), "key ••••…");
+        assert_eq!(redact(&format!("{KEY}{KEY}"), KEY), "••••");
+        assert_eq!(
+            redact("sk_live_ is a prefix", KEY),
+            "•••• is a prefix",
+            "8 in a row"
+        );
+        assert_eq!(redact("sk_live is too short", KEY), "sk_live is too short");
         assert_eq!(redact("abc", "ab"), "abc");
+        assert_eq!(redact("a short key", "key1"), "a short key");
+        assert_eq!(redact("uses key1 here", "key1"), "uses •••• here");
+    }
+
+    #[test]
+    fn invisible_characters_cover_tags_and_the_arabic_mark() {
+        assert_eq!(visible_text("a\u{061C}b\u{E0041}c\u{E007F}d"), "abcd");
     }
 
     proptest! {
@@ -78,6 +160,63 @@ mod tests {
         fn a_masked_phone_shows_at_most_five_digits(raw in ".{0,40}") {
             let masked = mask_phone(&raw);
             prop_assert!(masked.chars().filter(char::is_ascii_digit).count() <= 5);
+        }
+
+        /// Whatever the key and whatever the text around it, no run of eight of
+        /// its characters survives.
+        #[test]
+        fn the_key_never_survives_redaction(
+            key in "[!-~]{8,40}", before in "\\PC{0,20}", after in "\\PC{0,20}",
+            cut in 0usize..32, len in 8usize..40,
+        ) {
+            let start = cut.min(key.len() - 8);
+            let end = (start + len).min(key.len());
+            for text in [format!("{before}{key}{after}"), format!("{before}{}{after}", &key[start..end])] {
+                let out = redact(&text, &key);
+                for window in key.as_bytes().windows(8) {
+                    let run = std::str::from_utf8(window).unwrap();
+                    prop_assert!(!out.contains(run), "{out:?} still holds {run:?}");
+                }
+            }
+        }
+
+        /// A server that echoes the key, whole or in part, plainly or split by
+        /// invisible characters, in any field: after `scrub`, no string the card or
+        /// an event is built from holds eight of its characters in a row.
+        #[test]
+        fn a_key_echoed_anywhere_in_a_body_is_shown_nowhere(
+            key in "[A-Za-z0-9_]{12,40}", field in 0usize..6, split in any::<bool>(), cut in 1usize..11,
+        ) {
+            use crate::model::{error_text, PollError, StatusSummary};
+            use crate::wire::{BatchStatus, ErrorBody};
+            let echoed = if split { format!("{}\u{200B}{}", &key[..cut], &key[cut..]) } else { key.clone() };
+            let said = serde_json::Value::String(format!("Invalid API key {echoed}, sorry"));
+            let mut body = serde_json::json!({
+                "id": "b", "status": "processing", "error": null, "message": null,
+                "progress": {"total": 3, "recent_calls": [{"jobId": "j", "status": "failed", "error": null, "phone_number": "+15550100"}]}
+            });
+            match field {
+                0 => body["id"] = said,
+                1 => body["status"] = said,
+                2 => body["error"] = said,
+                3 => body["progress"]["recent_calls"][0]["error"] = said,
+                4 => body["progress"]["recent_calls"][0]["jobId"] = said,
+                _ => body["message"] = said,
+            }
+            let mut json: Json = serde_json::from_str(&body.to_string()).unwrap();
+            scrub(&mut json, &key);
+            let status = BatchStatus::from_json(&json).unwrap();
+            let error = PollError::Http { status: 401, body: ErrorBody::from_json(&json), retry_after_ms: None };
+            let shown = format!(
+                "{:?} {:?} {:?}",
+                StatusSummary::new(&status, None, false),
+                status,
+                error_text(&error, "b", "w"),
+            );
+            for window in key.as_bytes().windows(8) {
+                let run = std::str::from_utf8(window).unwrap();
+                prop_assert!(!shown.contains(run), "{run:?} in {shown}");
+            }
         }
 
         #[test]

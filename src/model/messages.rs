@@ -3,7 +3,7 @@
 
 use super::format;
 use super::mask::visible_text;
-use crate::controller::PollError;
+use super::PollError;
 
 /// An error as shown in the banner.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -22,6 +22,9 @@ pub struct StatusSummary {
     pub status_text: Option<String>,
     /// Whether polling has stopped because the batch is finished.
     pub is_complete: bool,
+    /// Whether the server sent any readable count: when not, the counts are
+    /// zeros that mean "not said".
+    pub counts_known: bool,
     /// Calls in the batch (never less than the parts).
     pub total: u64,
     /// Waiting calls.
@@ -76,12 +79,13 @@ impl StatusSummary {
                 _ => None,
             },
             is_complete: status.is_finished(),
+            counts_known: status.counts_known,
             total: breakdown.scale,
             waiting: c.waiting,
             active: c.active,
             completed: c.completed,
             failed: c.failed,
-            percent_finished: (breakdown.finished_fraction() * 1000.0).round() / 10.0,
+            percent_finished: breakdown.percent_finished(),
             start_time: status.start_time,
             completed_time: status.completed_time,
             average_call_duration: status.average_call_secs,
@@ -149,5 +153,13 @@ mod tests {
         assert_eq!(summary.total, 150);
         assert_eq!(summary.waiting, 0);
         assert_eq!(summary.percent_finished, 98.0);
+    }
+
+    #[test]
+    fn percent_finished_never_overstates() {
+        let s = status(r#"{"status":"processing","progress":{"total":10000,"completed":9999}}"#);
+        assert_eq!(StatusSummary::new(&s, None, true).percent_finished, 99.9);
+        let s = status(r#"{"status":"completed","progress":{"total":10000,"completed":10000}}"#);
+        assert_eq!(StatusSummary::new(&s, None, true).percent_finished, 100.0);
     }
 }

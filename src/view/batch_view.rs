@@ -6,9 +6,9 @@ use super::error_banner::{error_banner, ErrorBanner};
 use super::intl::Intl;
 use super::progress::{legend, progress_bar};
 use super::timing::timing;
-use crate::config::Settings;
-use crate::controller::PollError;
+use crate::config::{Settings, SettingsError};
 use crate::model::mask::visible_text;
+use crate::model::PollError;
 use crate::wire::{BatchState, BatchStatus};
 use std::rc::Rc;
 use yew::prelude::*;
@@ -31,6 +31,8 @@ pub enum Polling {
 pub struct BatchViewProps {
     /// The widget's settings.
     pub settings: Rc<Settings>,
+    /// Why the settings (or the key) cannot be used; nothing is fetched then.
+    pub settings_error: Option<SettingsError>,
     /// Number and time formatters.
     pub intl: Rc<Intl>,
     /// The last good status, kept through errors.
@@ -45,6 +47,8 @@ pub struct BatchViewProps {
     pub error: Option<Rc<PollError>>,
     /// When the next retry happens, epoch ms.
     pub retry_at: Option<f64>,
+    /// Until when the server asked (`Retry-After`) not to be asked again.
+    pub held_until: Option<f64>,
     /// Where polling stands.
     pub polling: Polling,
     /// A request is under way.
@@ -80,9 +84,9 @@ pub fn batch_view(props: &BatchViewProps) -> Html {
     let settings = &props.settings;
     // Plain strings, not `classes!`: its ordered set costs bytes the widget can spare.
     let theme = format!("bs theme-{}", settings.theme.key());
-    if let Err(problem) = settings.validate() {
+    if let Some(problem) = &props.settings_error {
         return html! {
-            <section class={theme} part="root" aria-label="Batch status">
+            <section class={theme} part="root" aria-label="Batch status" aria-busy="false">
                 <div class="bs-error is-config" part="error" role="alert">
                     <p class="bs-error-title">{"This widget is not set up yet"}</p>
                     <p class="bs-error-detail">{problem.to_string()}</p>
@@ -144,6 +148,7 @@ pub fn batch_view(props: &BatchViewProps) -> Html {
                     workspace_id: &settings.workspace_id,
                     now: props.now,
                     retry_at: props.retry_at,
+                    held_until: props.held_until,
                     stopped: props.polling == Polling::Stopped,
                     last_good_at: if stale { props.received_at } else { None },
                 }, &props.intl) }
@@ -154,8 +159,14 @@ pub fn batch_view(props: &BatchViewProps) -> Html {
                         <strong>{"The batch reported an error: "}</strong>{visible_text(error)}
                     </p>
                 }
-                { progress_bar(status.counts, &props.intl) }
-                { legend(status.counts, &props.intl) }
+                if status.counts_known {
+                    { progress_bar(status.counts, &props.intl) }
+                    { legend(status.counts, &props.intl) }
+                } else {
+                    <p class="bs-no-counts" part="no-counts">
+                        {"The API sent no call counts for this batch, so progress cannot be shown."}
+                    </p>
+                }
                 { timing(&status, &props.intl, props.now, props.received_at, props.eta_at) }
                 { calls_table(&status, &props.intl, settings.mask_phones, settings.max_rows) }
             } else if props.error.is_none() {

@@ -2,7 +2,7 @@
 
 use super::intl::Intl;
 use crate::model::mask::{mask_phone, visible_text};
-use crate::model::{format, newest_first};
+use crate::model::{format, newest_first, row_keys};
 use crate::wire::{BatchStatus, CallOutcome, RecentCall};
 use yew::prelude::*;
 
@@ -13,27 +13,6 @@ fn outcome(call: &RecentCall) -> (String, &'static str, &'static str) {
         CallOutcome::Other(text) => (visible_text(text), "is-other", "•"),
         CallOutcome::Missing => ("Unknown".to_owned(), "is-other", "•"),
     }
-}
-
-/// Unique row keys: the job id, with a counter where an id repeats or is missing.
-/// The table holds at most a few hundred rows, so a scan beats a hash map here
-/// (and keeps hashing code out of the wasm).
-fn row_keys(calls: &[&RecentCall]) -> Vec<String> {
-    let ids: Vec<&str> = calls
-        .iter()
-        .map(|c| c.job_id.as_deref().unwrap_or(""))
-        .collect();
-    ids.iter()
-        .enumerate()
-        .map(|(i, id)| {
-            let n = 1 + ids[..i].iter().filter(|earlier| *earlier == id).count();
-            if n == 1 && !id.is_empty() {
-                (*id).to_owned()
-            } else {
-                format!("{id}#{n}")
-            }
-        })
-        .collect()
 }
 
 /// The table of the `max_rows` most recent calls, or a line saying there are none
@@ -50,7 +29,11 @@ pub fn calls_table(status: &BatchStatus, intl: &Intl, mask_phones: bool, max_row
             </section>
         };
     }
-    let keys = row_keys(&calls);
+    let ids: Vec<&str> = calls
+        .iter()
+        .map(|c| c.job_id.as_deref().unwrap_or_default())
+        .collect();
+    let keys = row_keys(&ids);
     let rows = calls.iter().zip(keys).map(|(call, key)| {
         let (label, class, mark) = outcome(call);
         let id = call

@@ -2,7 +2,7 @@
 //! numbers still on screen are.
 
 use super::intl::Intl;
-use crate::controller::PollError;
+use crate::model::PollError;
 use crate::model::{error_text, format};
 use yew::prelude::*;
 
@@ -18,6 +18,8 @@ pub struct ErrorBanner<'a> {
     pub now: f64,
     /// When the next try happens.
     pub retry_at: Option<f64>,
+    /// Until when the server asked not to be asked again.
+    pub held_until: Option<f64>,
     /// Polling stopped: no retry will come by itself.
     pub stopped: bool,
     /// When the data still on screen arrived, when there is some.
@@ -30,7 +32,14 @@ pub fn error_banner(props: &ErrorBanner, intl: &Intl) -> Html {
     let next = if props.stopped {
         "Updates stopped. Use Refresh to try again.".to_owned()
     } else if let Some(at) = props.retry_at {
-        format!("Retrying {}.", format::countdown(at - props.now))
+        let countdown = format::countdown(at - props.now);
+        match props.held_until {
+            Some(until) => format!(
+                "The API asked to wait until {}. Retrying {countdown}.",
+                intl.clock(until)
+            ),
+            None => format!("Retrying {countdown}."),
+        }
     } else {
         "Will retry when the page is visible again.".to_owned()
     };

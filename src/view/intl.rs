@@ -1,7 +1,8 @@
 //! Numbers and clock times in the page's locale, through the browser's `Intl`.
 //!
-//! Bound by hand with `catch`, so a bad `locale` setting falls back to the
-//! browser default instead of throwing out of the wasm.
+//! Bound by hand with `catch`: a bad `locale` setting falls back to the browser
+//! default, and a value `Intl` refuses (a date beyond ±8.64e15 ms) reads as `–`,
+//! instead of throwing out of the wasm.
 
 use js_sys::{Object, Reflect};
 use std::rc::Rc;
@@ -13,15 +14,15 @@ extern "C" {
     type NumberFormat;
     #[wasm_bindgen(constructor, js_namespace = Intl, js_class = "NumberFormat", catch)]
     fn new(locales: &JsValue, options: &JsValue) -> Result<NumberFormat, JsValue>;
-    #[wasm_bindgen(method, js_class = "NumberFormat")]
-    fn format(this: &NumberFormat, value: f64) -> String;
+    #[wasm_bindgen(method, js_class = "NumberFormat", catch)]
+    fn format(this: &NumberFormat, value: f64) -> Result<String, JsValue>;
 
     #[wasm_bindgen(js_namespace = Intl, js_name = DateTimeFormat)]
     type DateTimeFormat;
     #[wasm_bindgen(constructor, js_namespace = Intl, js_class = "DateTimeFormat", catch)]
     fn new(locales: &JsValue, options: &JsValue) -> Result<DateTimeFormat, JsValue>;
-    #[wasm_bindgen(method, js_class = "DateTimeFormat")]
-    fn format(this: &DateTimeFormat, epoch_ms: f64) -> String;
+    #[wasm_bindgen(method, js_class = "DateTimeFormat", catch)]
+    fn format(this: &DateTimeFormat, epoch_ms: f64) -> Result<String, JsValue>;
 }
 
 /// Formatters for one locale, built once and shared by the widget's components.
@@ -70,16 +71,21 @@ impl Intl {
 
     /// A whole number with the locale's grouping: `10,000`.
     pub fn count(&self, value: u64) -> String {
-        self.count.format(value as f64)
+        shown(self.count.format(value as f64))
     }
 
     /// A clock time: `10:24:03 AM`.
     pub fn clock(&self, epoch_ms: f64) -> String {
-        self.clock.format(epoch_ms)
+        shown(self.clock.format(epoch_ms))
     }
 
     /// A date and time: `Nov 28, 2026, 10:24 AM`.
     pub fn date_time(&self, epoch_ms: f64) -> String {
-        self.date_time.format(epoch_ms)
+        shown(self.date_time.format(epoch_ms))
     }
+}
+
+/// What `Intl` formatted, or `–` where it refused the value.
+fn shown(formatted: Result<String, JsValue>) -> String {
+    formatted.unwrap_or_else(|_| crate::model::format::UNKNOWN.to_owned())
 }

@@ -38,21 +38,20 @@ pub fn timing(
     } else {
         Some(now)
     };
+    // A start in the future (clock skew) reads as 0 s, never as a negative span.
     if let (Some(start), Some(end)) = (status.start_time, end) {
-        if end >= start {
-            rows.push(row(
-                "Elapsed",
-                format::duration((end - start) / 1000.0),
-                "is-elapsed",
-            ));
-        }
+        rows.push(row(
+            "Elapsed",
+            format::duration((end - start) / 1000.0),
+            "is-elapsed",
+        ));
     }
     rows.push(row(
         "Average call",
         status
             .average_call_secs
             .filter(|s| *s > 0.0)
-            .map_or_else(|| "—".to_owned(), format::duration),
+            .map_or_else(|| format::UNKNOWN.to_owned(), format::duration),
         "is-average",
     ));
     if status.state == BatchState::Processing && !finished {

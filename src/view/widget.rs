@@ -1,5 +1,7 @@
-//! The live widget: owns the polling loop (fetch, timers, visibility) and hands
-//! what it knows to [`batch_view`] to draw.
+//! The live widget: a thin shell around the pure [`Poller`]. It reports what
+//! happens (answers, timers, visibility, the host's calls) and carries out the
+//! command that comes back: start a request, set the timer, or do nothing. No
+//! rule about when to poll lives here.
 //!
 //! Everything it starts is owned by a field: dropping the component drops the
 //! timers and the visibility listener, and `destroy` aborts the fetch in flight.
@@ -9,10 +11,10 @@
 use super::batch_view::{batch_view, BatchViewProps, Polling};
 use super::intl::Intl;
 use super::lifeline::DocumentListener;
-use crate::config::{ApiKey, Settings};
+use crate::config::{ApiKey, Settings, SettingsError};
 use crate::controller::fetch::fetch_status;
-use crate::controller::{Next, PollError, Schedule};
-use crate::model::{clock_face, ClockTimes, EtaEstimator};
+use crate::controller::{Command, Event, Outcome, Poller, Wait};
+use crate::model::{clock_face, ClockTimes, EtaEstimator, PollError};
 use crate::wire::BatchStatus;
 use gloo_timers::callback::{Interval, Timeout};
 use std::rc::Rc;
@@ -36,6 +38,8 @@ pub enum WidgetEvent {
     },
     /// A poll failed.
     Error(Rc<PollError>),
+    /// The settings cannot be used: no request is made until they change.
+    Settings(SettingsError),
 }
 
 /// Properties of [`Widget`].
@@ -49,7 +53,7 @@ pub struct WidgetProps {
     /// Stops polling while true (`pause()` / `resume()`).
     #[prop_or_default]
     pub paused: bool,
-    /// Each change polls at once (`refresh()`).
+    /// Each change asks for fresh data (`refresh()`).
     #[prop_or_default]
     pub refresh_token: u32,
     /// Receives updates, completion and errors.
@@ -59,8 +63,8 @@ pub struct WidgetProps {
 
 /// Messages of [`Widget`].
 pub enum Msg {
-    /// Time to poll (first poll, timer, refresh, page visible again).
-    Poll,
+    /// The wait timer went off.
+    Timer,
     /// A poll of the given generation ended.
     Done(u32, Box<Result<BatchStatus, PollError>>),
     /// The request of the given generation ran out of time.
@@ -69,8 +73,7 @@ pub enum Msg {
     VisibilityChanged,
     /// One second passed: relative times and countdowns move on.
     Tick,
-    /// The person asked for fresh data: poll now, even after a final error or
-    /// while paused.
+    /// The person pressed Refresh.
     Refresh,
 }
 
@@ -84,24 +87,20 @@ struct InFlight {
 /// The polling widget component.
 pub struct Widget {
     intl: Rc<Intl>,
+    poller: Poller,
     status: Option<Rc<BatchStatus>>,
     received_at: Option<f64>,
     eta: EtaEstimator,
     /// When the batch should finish, epoch ms: estimated once per answer.
     eta_at: Option<f64>,
     error: Option<Rc<PollError>>,
-    failures: u32,
+    /// Why the settings cannot be used, if they cannot.
+    settings_error: Option<SettingsError>,
     /// `batch-complete` went out for this batch already.
     complete_sent: bool,
-    /// Polling ended for good: the batch finished, or an error that retrying
-    /// cannot fix.
-    stopped: bool,
-    next_poll: Option<Timeout>,
-    next_poll_at: Option<f64>,
+    /// The wait timer and the moment it is set for.
+    timer: Option<(f64, Timeout)>,
     in_flight: Option<InFlight>,
-    generation: u32,
-    /// A poll came due while paused or hidden: make it on resume.
-    due_on_resume: bool,
     now: f64,
     clock: Option<Interval>,
     visibility: Option<DocumentListener>,
@@ -116,69 +115,80 @@ fn page_hidden() -> bool {
 }
 
 impl Widget {
-    fn schedule(&self, ctx: &Context<Self>) -> Schedule {
-        Schedule {
-            interval_ms: ctx.props().settings.interval_ms,
+    /// Reports `event` to the poller and carries out its answer.
+    fn drive(&mut self, ctx: &Context<Self>, event: Event) {
+        self.now = now_ms();
+        if self.settings_error.is_some() {
+            // Nothing is fetched until the settings change (see `restart`).
+            return;
         }
+        match self.poller.handle(event, self.now) {
+            Command::Fetch {
+                generation,
+                deadline,
+            } => {
+                self.timer = None;
+                self.start_request(ctx, generation, deadline);
+            }
+            Command::WaitUntil(at) => {
+                if self.timer.as_ref().map(|(set, _)| *set) != Some(at) {
+                    let link = ctx.link().clone();
+                    let delay = (at - self.now).max(0.0) as u32;
+                    let timeout = Timeout::new(delay, move || link.send_message(Msg::Timer));
+                    self.timer = Some((at, timeout));
+                }
+            }
+            Command::Idle | Command::Stop => self.timer = None,
+        }
+        self.update_clock(ctx);
     }
 
-    fn halted(&self, ctx: &Context<Self>) -> bool {
-        ctx.props().paused || page_hidden()
-    }
-
-    /// Forgets everything about the previous batch and polls the new one.
+    /// Forgets everything about the previous batch and polls the new one, once
+    /// its settings and key can be sent.
     fn restart(&mut self, ctx: &Context<Self>) {
         self.cancel_request();
-        self.next_poll = None;
-        self.next_poll_at = None;
         self.status = None;
         self.received_at = None;
         self.eta = EtaEstimator::default();
         self.eta_at = None;
         self.error = None;
-        self.failures = 0;
-        self.stopped = false;
         self.complete_sent = false;
-        self.due_on_resume = false;
-        if ctx.props().settings.validate().is_ok() {
-            ctx.link().send_message(Msg::Poll);
+        let props = ctx.props();
+        self.settings_error = props.settings.validate_with(&props.api_key).err();
+        match &self.settings_error {
+            Some(problem) => {
+                self.poller = self.fresh_poller(ctx);
+                self.timer = None;
+                props.on_event.emit(WidgetEvent::Settings(problem.clone()));
+                self.update_clock(ctx);
+            }
+            None => self.drive(ctx, Event::Restart),
         }
     }
 
-    /// Whether `generation` is the request in flight: older answers are ignored.
-    fn is_current(&self, generation: u32) -> bool {
-        self.in_flight
-            .as_ref()
-            .is_some_and(|r| r.generation == generation)
+    /// A poller for the current settings that has not started, keeping what it
+    /// knows of the page and the host.
+    fn fresh_poller(&self, ctx: &Context<Self>) -> Poller {
+        let settings = &ctx.props().settings;
+        let mut poller = Poller::new(settings.interval_ms, settings.timeout_ms);
+        poller.handle(Event::Hidden(page_hidden()), self.now);
+        poller.handle(Event::Paused(ctx.props().paused), self.now);
+        poller
     }
 
     fn cancel_request(&mut self) {
         if let Some(request) = self.in_flight.take() {
             request.abort.abort();
         }
-        // Any answer still on its way belongs to an older generation now.
-        self.generation = self.generation.wrapping_add(1);
     }
 
-    fn start_poll(&mut self, ctx: &Context<Self>, forced: bool) {
-        if self.in_flight.is_some() || ctx.props().settings.validate().is_err() {
-            return;
-        }
-        if self.halted(ctx) && !forced {
-            self.due_on_resume = true;
-            return;
-        }
-        self.next_poll = None;
-        self.next_poll_at = None;
-        self.due_on_resume = false;
+    fn start_request(&mut self, ctx: &Context<Self>, generation: u32, deadline: f64) {
         let Ok(abort) = AbortController::new() else {
             return;
         };
-        self.generation = self.generation.wrapping_add(1);
-        let generation = self.generation;
         let props = ctx.props();
         let timeout_link = ctx.link().clone();
-        let timeout = Timeout::new(props.settings.timeout_ms as u32, move || {
+        let timeout = Timeout::new((deadline - self.now).max(0.0) as u32, move || {
             timeout_link.send_message(Msg::TimedOut(generation));
         });
         let (settings, api_key, signal) = (
@@ -187,7 +197,7 @@ impl Widget {
             abort.signal(),
         );
         ctx.link().send_future(async move {
-            let result = fetch_status(&settings, &api_key, &signal, now_ms()).await;
+            let result = fetch_status(&settings, &api_key, &signal).await;
             Msg::Done(generation, Box::new(result))
         });
         self.in_flight = Some(InFlight {
@@ -197,11 +207,24 @@ impl Widget {
         });
     }
 
-    fn finish_poll(&mut self, ctx: &Context<Self>, result: Result<BatchStatus, PollError>) {
-        self.in_flight = None;
+    /// Takes the request of `generation` off the books, if it is the one under way.
+    fn take_request(&mut self, generation: u32) -> Option<InFlight> {
+        if self.in_flight.as_ref()?.generation == generation {
+            self.in_flight.take()
+        } else {
+            None
+        }
+    }
+
+    fn finish(
+        &mut self,
+        ctx: &Context<Self>,
+        generation: u32,
+        result: Result<BatchStatus, PollError>,
+    ) {
         self.now = now_ms();
         let props = ctx.props();
-        let next = match result {
+        let finished = match result {
             Ok(status) => {
                 #[cfg(feature = "fault-injection")]
                 super::fault::panic_if_triggered(&status);
@@ -212,93 +235,71 @@ impl Widget {
                 self.status = Some(status.clone());
                 self.received_at = Some(self.now);
                 self.error = None;
-                self.failures = 0;
                 props.on_event.emit(WidgetEvent::Update {
                     status: status.clone(),
                     eta_ms,
                 });
-                let next = self.schedule(ctx).after_success(&status);
-                if next == Next::Stop && !self.complete_sent {
+                let finished = status.is_finished();
+                if finished && !self.complete_sent {
                     self.complete_sent = true;
                     props.on_event.emit(WidgetEvent::Complete { status });
                 }
-                next
+                Ok(finished)
             }
             Err(error) => {
-                self.failures = self.failures.saturating_add(1);
-                let next =
-                    self.schedule(ctx)
-                        .after_error(&error, self.failures, js_sys::Math::random());
                 let error = Rc::new(error);
                 self.error = Some(error.clone());
-                props.on_event.emit(WidgetEvent::Error(error));
-                next
+                props.on_event.emit(WidgetEvent::Error(error.clone()));
+                Err(error)
             }
         };
-        match next {
-            Next::Stop => self.stopped = true,
-            Next::PollIn(delay_ms) => self.poll_later(ctx, delay_ms),
-        }
-        self.update_clock(ctx);
-    }
-
-    fn poll_later(&mut self, ctx: &Context<Self>, delay_ms: f64) {
-        if self.halted(ctx) {
-            self.due_on_resume = true;
-            return;
-        }
-        let link = ctx.link().clone();
-        self.next_poll_at = Some(self.now + delay_ms);
-        self.next_poll = Some(Timeout::new(delay_ms as u32, move || {
-            link.send_message(Msg::Poll)
-        }));
+        let outcome = match &finished {
+            Ok(finished) => Outcome::Data {
+                finished: *finished,
+            },
+            Err(error) => Outcome::Failed(error),
+        };
+        let jitter = js_sys::Math::random();
+        self.drive(
+            ctx,
+            Event::Answered {
+                generation,
+                outcome,
+                jitter,
+            },
+        );
     }
 
     /// The spans the card shows at `self.now`: a tick that leaves them as they
     /// were does not redraw.
     fn clock_face(&self) -> [Option<String>; 4] {
-        // A finished batch shows a fixed elapsed time, but by then polling has
-        // stopped and with it the tick: no need to tell the two apart here.
-        let times = ClockTimes {
-            started_at: self.status.as_ref().and_then(|s| s.start_time),
-            eta_at: self.eta_at,
-            received_at: self.received_at,
-            retry_at: self.next_poll_at,
-        };
+        let times = ClockTimes::of_card(
+            self.status.as_deref(),
+            self.eta_at,
+            self.received_at,
+            self.error.is_some(),
+            self.poller.next_poll().map(|(at, _)| at),
+        );
         clock_face(&times, self.now)
     }
 
-    /// Ticks once a second only while something on screen depends on the time.
+    /// When the next try after an error happens, for the banner's countdown.
+    fn retry_at(&self) -> Option<f64> {
+        self.error.as_ref()?;
+        self.poller.next_poll().map(|(at, _)| at)
+    }
+
+    /// Ticks once a second while the page is visible and something on the card
+    /// ages: "Updated 2 min ago" keeps ageing after polling stops. Nothing ticks
+    /// while the page is hidden.
     fn update_clock(&mut self, ctx: &Context<Self>) {
-        let needed = !self.stopped && !self.halted(ctx);
+        let needed = !page_hidden() && (self.received_at.is_some() || self.error.is_some());
         if needed && self.clock.is_none() {
             let link = ctx.link().clone();
             self.clock = Some(Interval::new(1_000, move || link.send_message(Msg::Tick)));
         } else if !needed {
             self.clock = None;
         }
-    }
-
-    fn refresh(&mut self, ctx: &Context<Self>) {
-        if ctx.props().settings.validate().is_err() {
-            return;
-        }
-        // A manual refresh also retries after a final error.
-        self.stopped = false;
-        self.cancel_request();
-        self.start_poll(ctx, true);
-    }
-
-    fn pause_or_resume(&mut self, ctx: &Context<Self>) {
-        if self.halted(ctx) {
-            if self.next_poll.take().is_some() {
-                self.due_on_resume = true;
-            }
-            self.next_poll_at = None;
-        } else if self.due_on_resume && !self.stopped {
-            self.start_poll(ctx, false);
-        }
-        self.update_clock(ctx);
     }
 }
 
@@ -311,25 +312,24 @@ impl Component for Widget {
         let visibility = DocumentListener::new("visibilitychange", move |_| {
             link.send_message(Msg::VisibilityChanged)
         });
+        let settings = &ctx.props().settings;
         let mut widget = Widget {
-            intl: Intl::new(ctx.props().settings.locale.as_deref()),
+            intl: Intl::new(settings.locale.as_deref()),
+            poller: Poller::new(settings.interval_ms, settings.timeout_ms),
             status: None,
             received_at: None,
             eta: EtaEstimator::default(),
             eta_at: None,
             error: None,
-            failures: 0,
-            stopped: false,
+            settings_error: None,
             complete_sent: false,
-            next_poll: None,
-            next_poll_at: None,
+            timer: None,
             in_flight: None,
-            generation: 0,
-            due_on_resume: false,
             now: now_ms(),
             clock: None,
             visibility: Some(visibility),
         };
+        widget.poller = widget.fresh_poller(ctx);
         widget.restart(ctx);
         widget
     }
@@ -339,34 +339,27 @@ impl Component for Widget {
         let shown = matches!(msg, Msg::Tick).then(|| self.clock_face());
         self.now = now_ms();
         match msg {
-            Msg::Poll => {
-                self.start_poll(ctx, false);
-                true
+            Msg::Timer => {
+                self.timer = None;
+                self.drive(ctx, Event::Timer);
             }
-            Msg::Refresh => {
-                self.refresh(ctx);
-                true
-            }
+            Msg::Refresh => self.drive(ctx, Event::Refresh),
             Msg::Done(generation, result) => {
-                if self.is_current(generation) {
-                    self.finish_poll(ctx, *result);
+                if self.take_request(generation).is_some() {
+                    self.finish(ctx, generation, *result);
                 }
-                true
             }
             Msg::TimedOut(generation) => {
-                if self.is_current(generation) {
+                if let Some(request) = self.take_request(generation) {
+                    request.abort.abort();
                     let after_ms = ctx.props().settings.timeout_ms;
-                    self.cancel_request();
-                    self.finish_poll(ctx, Err(PollError::Timeout { after_ms }));
+                    self.finish(ctx, generation, Err(PollError::Timeout { after_ms }));
                 }
-                true
             }
-            Msg::VisibilityChanged => {
-                self.pause_or_resume(ctx);
-                true
-            }
-            Msg::Tick => shown.is_some_and(|shown| shown != self.clock_face()),
+            Msg::VisibilityChanged => self.drive(ctx, Event::Hidden(page_hidden())),
+            Msg::Tick => return shown.is_some_and(|shown| shown != self.clock_face()),
         }
+        true
     }
 
     fn changed(&mut self, ctx: &Context<Self>, old: &Self::Properties) -> bool {
@@ -380,21 +373,18 @@ impl Component for Widget {
             && a.api_base == b.api_base
             && a.api_path == b.api_path
             && old.api_key == new.api_key;
+        self.poller.set_timeout(b.timeout_ms);
+        if old.paused != new.paused {
+            self.drive(ctx, Event::Paused(new.paused));
+        }
         if !same_source {
             self.restart(ctx);
-        } else if a.interval_ms != b.interval_ms && self.next_poll.is_some() {
-            // Apply a new interval at once rather than after the old one runs out.
-            self.next_poll = None;
-            self.poll_later(ctx, b.interval_ms);
+        } else if a.interval_ms != b.interval_ms {
+            self.drive(ctx, Event::Interval(b.interval_ms));
         }
         if old.refresh_token != new.refresh_token {
-            self.refresh(ctx);
+            self.drive(ctx, Event::Refresh);
         }
-        if old.paused != new.paused {
-            self.pause_or_resume(ctx);
-        }
-        self.now = now_ms();
-        self.update_clock(ctx);
         true
     }
 
@@ -402,27 +392,30 @@ impl Component for Widget {
         let props = ctx.props();
         let polling = if self.in_flight.is_some() && self.status.is_none() && self.error.is_none() {
             Polling::Loading
-        } else if self.stopped {
+        } else if self.poller.stopped() {
             Polling::Stopped
-        } else if self.halted(ctx) {
+        } else if self.poller.halted() {
             Polling::Paused
         } else {
             Polling::Live
         };
+        let held_until = self
+            .poller
+            .next_poll()
+            .filter(|(_, wait)| *wait == Wait::RetryAfter)
+            .and_then(|_| self.poller.held_until(self.now));
         let link = ctx.link().clone();
         batch_view(&BatchViewProps {
             settings: props.settings.clone(),
+            settings_error: self.settings_error.clone(),
             intl: self.intl.clone(),
             status: self.status.clone(),
             received_at: self.received_at,
             now: self.now,
             eta_at: self.eta_at,
             error: self.error.clone(),
-            retry_at: if self.error.is_some() {
-                self.next_poll_at
-            } else {
-                None
-            },
+            retry_at: self.retry_at(),
+            held_until,
             polling,
             busy: self.in_flight.is_some(),
             on_refresh: Callback::from(move |_| link.send_message(Msg::Refresh)),
@@ -431,7 +424,7 @@ impl Component for Widget {
 
     fn destroy(&mut self, _ctx: &Context<Self>) {
         self.cancel_request();
-        self.next_poll = None;
+        self.timer = None;
         self.clock = None;
         self.visibility = None;
     }

@@ -2,8 +2,10 @@
 //!
 //! Follows `GET /v1/api/batch-calls/{batchId}` as documented, and also accepts the
 //! flattened shape of the sibling `/status` endpoint (progress fields at the top
-//! level). Every field is optional: counts that are missing, null, negative or not
-//! numbers read as zero; times that are missing or not positive read as unknown.
+//! level). Every field is optional: numbers may come as text (`"150"`); counts
+//! that are missing, null, negative or unreadable read as zero, and a body with no
+//! readable count at all says so ([`BatchStatus::counts_known`]); times are read
+//! by [`epoch_ms`], and anything it cannot place is unknown.
 
 use super::json::Json;
 
@@ -132,10 +134,11 @@ pub struct BatchStatus {
     pub is_complete: Option<bool>,
     /// The counts of `progress` (or of the top level, for the flattened shape).
     pub counts: Counts,
+    /// Whether the body held at least one readable count: without any, the zeros
+    /// in `counts` mean "not said", not "none".
+    pub counts_known: bool,
     /// `startTime`, epoch ms.
     pub start_time: Option<f64>,
-    /// `lastCompletedTime`, epoch ms.
-    pub last_completed_time: Option<f64>,
     /// `completedTime`, epoch ms.
     pub completed_time: Option<f64>,
     /// `averageCallDuration`, seconds.
@@ -173,6 +176,16 @@ impl BatchStatus {
             return None;
         }
         let total = count(progress, "total").max(count(root, "totalCalls"));
+        let counts_known = [
+            (progress, "total"),
+            (root, "totalCalls"),
+            (progress, "waiting"),
+            (progress, "active"),
+            (progress, "completed"),
+            (progress, "failed"),
+        ]
+        .iter()
+        .any(|(object, key)| object.numeric(key).is_some());
         Some(BatchStatus {
             id: text(root, "id").or_else(|| text(root, "batchId")),
             state: BatchState::from_wire(root.string("status")),
@@ -184,8 +197,8 @@ impl BatchStatus {
                 failed: count(progress, "failed"),
                 total,
             },
+            counts_known,
             start_time: instant(progress, "startTime"),
-            last_completed_time: instant(progress, "lastCompletedTime"),
             completed_time: instant(progress, "completedTime"),
             average_call_secs: non_negative(progress, "averageCallDuration"),
             recent_calls: progress
@@ -219,23 +232,40 @@ fn recent_call(item: &Json) -> RecentCall {
     }
 }
 
-/// A count: absent, null, negative or non-numeric values read as 0; fractions round.
+/// A count: absent, null, negative or unreadable values read as 0; fractions
+/// round; numbers sent as text count.
 fn count(object: &Json, key: &str) -> u64 {
-    match object.number(key) {
+    match object.numeric(key) {
         // `as` saturates, so 1e300 reads as u64::MAX rather than wrapping.
         Some(n) if n > 0.0 => n.round() as u64,
         _ => 0,
     }
 }
 
-/// A point in time in epoch ms, when positive.
+/// A point in time, normalised to epoch ms by [`epoch_ms`].
 fn instant(object: &Json, key: &str) -> Option<f64> {
-    object.number(key).filter(|n| *n > 0.0)
+    object.numeric(key).and_then(epoch_ms)
+}
+
+/// Reads an epoch timestamp in whatever unit the server chose, by its magnitude.
+/// A date between 1973 and 5138 is 1e8–1e11 in seconds, 1e11–1e14 in
+/// milliseconds, 1e14–1e17 in microseconds and 1e17–1e20 in nanoseconds (2026 is
+/// about 1.8e9, 1.8e12, 1.8e15 and 1.8e18): each band is scaled to milliseconds.
+/// Anything else, or anything not finite, is unknown.
+pub fn epoch_ms(value: f64) -> Option<f64> {
+    let scale = match value {
+        v if (1e8..1e11).contains(&v) => 1e3,
+        v if (1e11..1e14).contains(&v) => 1.0,
+        v if (1e14..1e17).contains(&v) => 1e-3,
+        v if (1e17..1e20).contains(&v) => 1e-6,
+        _ => return None,
+    };
+    Some(value * scale)
 }
 
 /// A non-negative quantity.
 fn non_negative(object: &Json, key: &str) -> Option<f64> {
-    object.number(key).filter(|n| *n >= 0.0)
+    object.numeric(key).filter(|n| *n >= 0.0)
 }
 
 /// A non-empty string.

@@ -1,9 +1,10 @@
 //! A small dynamic JSON value that any serde deserializer can fill.
 //!
 //! The widget never trusts the shape of a response. It first reads the body into
-//! [`Json`] (in the browser from `JSON.parse` through serde-wasm-bindgen, on the host
-//! from serde_json in tests), then picks out the fields it knows by hand. A field of
-//! the wrong type is simply absent, so no body can make parsing fail half-way.
+//! [`Json`] (in the browser by walking the result of `JSON.parse`, see `js.rs`; on
+//! the host from serde_json in tests), then picks out the fields it knows by hand.
+//! A field of the wrong type is simply absent, so no body can make parsing fail
+//! half-way.
 
 use serde::de::{
     Deserialize, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor,
@@ -51,6 +52,16 @@ impl Json {
         }
     }
 
+    /// The number under `key`, also when it is sent as text (`"150"`, `" 2.5 "`),
+    /// as some backends send numbers. Text that is not a plain decimal number
+    /// (`"1e3"`, `"12abc"`, `""`) is absent.
+    pub fn numeric(&self, key: &str) -> Option<f64> {
+        match self.get(key) {
+            Some(Json::String(text)) => decimal(text.trim()),
+            _ => self.number(key),
+        }
+    }
+
     /// The string under `key`, when it is a string.
     pub fn string(&self, key: &str) -> Option<&str> {
         match self.get(key) {
@@ -79,6 +90,30 @@ impl Json {
     pub fn is_object(&self) -> bool {
         matches!(self, Json::Object(_))
     }
+}
+
+/// Reads `-12`, `150`, `2.5` or `.5`. A hand-written reader keeps the standard
+/// float parser out of the wasm; precision past 15 digits does not matter here.
+pub fn decimal(text: &str) -> Option<f64> {
+    let (negative, digits) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text.strip_prefix('+').unwrap_or(text)),
+    };
+    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
+    let all_digits = |part: &str| part.bytes().all(|b| b.is_ascii_digit());
+    if whole.is_empty() && fraction.is_empty() || !all_digits(whole) || !all_digits(fraction) {
+        return None;
+    }
+    let mut value = whole
+        .bytes()
+        .fold(0.0, |n, b| n * 10.0 + f64::from(b - b'0'));
+    let mut scale = 0.1;
+    for b in fraction.bytes().take(9) {
+        value += f64::from(b - b'0') * scale;
+        scale /= 10.0;
+    }
+    let value = if negative { -value } else { value };
+    value.is_finite().then_some(value)
 }
 
 impl<'de> Deserialize<'de> for Json {
@@ -193,6 +228,20 @@ mod tests {
         assert_eq!(value.string("b"), None);
         assert_eq!(value.array("c"), None);
         assert_eq!(Json::Number(3.0).get("a"), None);
+    }
+
+    #[test]
+    fn numbers_sent_as_text_are_read() {
+        let value = parse(
+            r#"{"a": "150", "b": " 2.5 ", "c": "-3", "d": "1e3", "e": "", "f": "12abc", "g": "."}"#,
+        );
+        assert_eq!(value.numeric("a"), Some(150.0));
+        assert_eq!(value.numeric("b"), Some(2.5));
+        assert_eq!(value.numeric("c"), Some(-3.0));
+        for absent in ["d", "e", "f", "g", "missing"] {
+            assert_eq!(value.numeric(absent), None, "{absent}");
+        }
+        assert_eq!(decimal(&"9".repeat(400)), None, "overflows to infinity");
     }
 
     #[test]

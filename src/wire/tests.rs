@@ -1,5 +1,6 @@
 //! Every shared fixture parses, and each one keeps the facts it exists to carry.
 
+use super::batch::epoch_ms;
 use super::*;
 use proptest::prelude::*;
 
@@ -208,11 +209,127 @@ proptest! {
         let _ = ErrorBody::from_json(&value);
     }
 
+    /// Bodies of the documented shape with values from every class a real
+    /// server has sent: times in four units, numbers as text, huge, negative and
+    /// future values, hostile text. Written out as JSON text and read back the way
+    /// the widget reads a body: every time lands in epoch ms or is unknown, and
+    /// the counts never overstate what finished.
     #[test]
-    fn any_text_is_either_json_or_a_clean_error(bytes in prop::collection::vec(any::<u8>(), 0..256)) {
-        let text = String::from_utf8_lossy(&bytes);
-        if let Ok(value) = serde_json::from_str::<Json>(&text) {
-            let _ = BatchStatus::from_json(&value);
+    fn bodies_of_every_class_read_sanely(body in status_body()) {
+        let text = body.to_string();
+        let value: Json = serde_json::from_str(&text).expect("serde_json wrote it");
+        let status = BatchStatus::from_json(&value).expect("an object with a status");
+        for time in [status.start_time, status.completed_time, status.timestamp]
+            .into_iter()
+            .chain(status.recent_calls.iter().map(|c| c.ended_at))
+            .flatten()
+        {
+            prop_assert!((1e11..1e14).contains(&time), "{time} is not epoch ms");
+        }
+        prop_assert!(status.average_call_secs.is_none_or(|d| d >= 0.0 && d.is_finite()));
+        let summary = crate::model::StatusSummary::new(&status, None, true);
+        let c = status.counts;
+        let finished = c.completed.saturating_add(c.failed);
+        prop_assert!(summary.percent_finished >= 0.0 && summary.percent_finished <= 100.0);
+        if summary.percent_finished == 100.0 {
+            prop_assert!(finished >= summary.total, "100 % with {finished} of {}", summary.total);
         }
     }
+}
+
+/// One number in any of the forms servers send it.
+fn number_like(typical: f64) -> impl Strategy<Value = serde_json::Value> {
+    use serde_json::{json, Value};
+    prop_oneof![
+        (0.0..2.0f64).prop_map(move |f| json!(typical * f)),
+        (0.0..2.0f64).prop_map(move |f| Value::String(format!("{}", (typical * f).round()))),
+        Just(json!(1e300)),
+        Just(json!(-1e300)),
+        (-1e6..0.0f64).prop_map(|n| json!(n)),
+        Just(json!(null)),
+        Just(json!("")),
+        "\\PC{0,12}".prop_map(Value::String),
+    ]
+}
+
+/// A time in seconds, ms, µs or ns, as a number or as text, or any of the odd
+/// values of [`number_like`].
+fn time_like() -> impl Strategy<Value = serde_json::Value> {
+    use serde_json::{json, Value};
+    let seconds = 1.0e9..2.5e9f64;
+    prop_oneof![
+        (
+            seconds.clone(),
+            prop::sample::select(vec![1.0, 1e3, 1e6, 1e9])
+        )
+            .prop_map(|(s, unit)| json!((s * unit).round())),
+        seconds.prop_map(|s| Value::String(format!("{}", (s * 1e3).round()))),
+        Just(json!(4.1e12)),
+        number_like(1.8e12),
+    ]
+}
+
+fn status_body() -> impl Strategy<Value = serde_json::Value> {
+    use serde_json::json;
+    let call = (
+        time_like(),
+        number_like(60.0),
+        "\\PC{0,20}",
+        prop::sample::select(vec!["completed", "failed", "no-answer"]),
+    )
+        .prop_map(|(at, duration, error, status)| {
+            json!({
+                "jobId": error.clone(), "status": status, "completedAt": at,
+                "duration": duration, "error": error, "phone_number": "+1555\u{202E}0100",
+            })
+        });
+    (
+        prop::collection::vec(number_like(5_000.0), 5),
+        (time_like(), time_like(), time_like()),
+        number_like(45.0),
+        prop::collection::vec(call, 0..4),
+        prop::sample::select(vec!["processing", "completed", "queued", "PAUSED"]),
+    )
+        .prop_map(|(counts, (start, done, stamp), average, calls, state)| {
+            json!({
+                "id": "batch_prop",
+                "status": state,
+                "totalCalls": counts[0],
+                "progress": {
+                    "total": counts[0], "waiting": counts[1], "active": counts[2],
+                    "completed": counts[3], "failed": counts[4],
+                    "startTime": start, "completedTime": done,
+                    "averageCallDuration": average, "recent_calls": calls,
+                },
+                "timestamp": stamp,
+            })
+        })
+}
+
+#[test]
+fn times_in_any_unit_land_on_the_same_moment() {
+    let ms = 1_764_321_000_000.0;
+    for value in [ms / 1e3, ms, ms * 1e3, ms * 1e6] {
+        assert_eq!(epoch_ms(value), Some(ms), "{value}");
+    }
+    for unknown in [0.0, -ms, 12.0, 1e25, f64::NAN, f64::INFINITY] {
+        assert_eq!(epoch_ms(unknown), None, "{unknown}");
+    }
+}
+
+#[test]
+fn counts_sent_as_text_count_and_absent_counts_are_said() {
+    let json: Json = serde_json::from_str(
+        r#"{"status":"processing","progress":{"total":"150","completed":"95","failed":"5","startTime":"1764321000"}}"#,
+    )
+    .unwrap();
+    let s = BatchStatus::from_json(&json).unwrap();
+    assert_eq!(
+        (s.counts.total, s.counts.completed, s.counts.failed),
+        (150, 95, 5)
+    );
+    assert!(s.counts_known);
+    assert_eq!(s.start_time, Some(1_764_321_000_000.0));
+    assert!(!status("status-minimal.json").counts_known);
+    assert!(status("status-queued.json").counts_known);
 }
