@@ -570,6 +570,27 @@ mod tests {
         );
     }
 
+    proptest::proptest! {
+        /// Any text: either every character can go in a header, or the error
+        /// names the first one that cannot, at its position; cleaning never
+        /// leaves an invisible character or surrounding space behind.
+        #[test]
+        fn header_values_are_sendable_or_named(raw in "\\PC{0,24}|[ -~\u{200B}\u{2013}\r\n\u{E0041}]{0,24}") {
+            let cleaned = clean_id(&raw);
+            proptest::prop_assert_eq!(cleaned.trim(), cleaned.as_str());
+            proptest::prop_assert!(!cleaned.chars().any(crate::model::mask::is_invisible));
+            match unsendable("workspace-id", &cleaned) {
+                Ok(()) => proptest::prop_assert!(cleaned.chars().all(|c| matches!(c, ' '..='~' | '\t'))),
+                Err(SettingsError::NotSendable { code, position, .. }) => {
+                    let bad = cleaned.chars().nth(position - 1).map(u32::from);
+                    proptest::prop_assert_eq!(bad, Some(code));
+                    proptest::prop_assert!(cleaned.chars().take(position - 1).all(|c| matches!(c, ' '..='~' | '\t')));
+                }
+                Err(other) => proptest::prop_assert!(false, "{other:?}"),
+            }
+        }
+    }
+
     #[test]
     fn the_key_never_prints() {
         let key = ApiKey::new("sk_live_secret");

@@ -326,6 +326,10 @@ impl World {
         let Some((generation, _)) = self.request.take() else {
             return Ok(());
         };
+        let expect_stop = match outcome {
+            Outcome::Data { finished } => finished,
+            Outcome::Failed(error) => error.is_fatal(),
+        };
         match outcome {
             Outcome::Data { .. } => self.failures = 0,
             Outcome::Failed(error) => {
@@ -349,7 +353,10 @@ impl World {
                 outcome,
                 jitter,
             },
-        )
+        )?;
+        // A finished batch or a final error stops; nothing else does.
+        prop_assert_eq!(self.stopped, expect_stop, "after {:?}", outcome);
+        Ok(())
     }
 }
 
