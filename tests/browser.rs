@@ -357,11 +357,14 @@ fn count_fetches() -> impl Fn() -> u32 {
     }
 }
 
-/// Lets timers and promises run for `ms` of real time, then lets Yew draw.
-async fn settle(ms: i32) {
+/// Lets every queued task and promise run (a zero-delay timeout: one turn of the
+/// event loop, not a wait for time to pass), then lets Yew draw. A widget starts
+/// its request in a promise job of its mount, so after this it has called
+/// `fetch` if it was going to.
+async fn next_task() {
     let promise = js_sys::Promise::new(&mut |resolve, _| {
         gloo_utils::window()
-            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0)
             .unwrap();
     });
     wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
@@ -376,7 +379,7 @@ async fn a_widget_without_a_batch_asks_for_one_and_requests_nothing() {
     let shadow = host.shadow_root().expect("an open shadow root");
     let text = shadow_text(&host);
     assert!(text.contains("Set batch-id"), "{text}");
-    settle(50).await;
+    next_task().await;
     assert_eq!(fetches(), 0, "no request without a batch");
     assert_eq!(
         shadow.adopted_style_sheets().length(),
@@ -445,7 +448,7 @@ async fn a_workspace_id_no_header_can_carry_gets_a_settings_message_an_event_and
         "{text}"
     );
     assert!(text.contains("U+2013 at position 3"), "{text}");
-    settle(50).await;
+    next_task().await;
     assert_eq!(fetches(), 0, "nothing is sent");
     let events = seen.borrow().clone();
     assert_eq!(events.len(), 1, "{events:?}");
@@ -501,4 +504,72 @@ fn times_intl_refuses_read_as_unknown_instead_of_throwing() {
     assert_eq!(intl.date_time(9e15), "–");
     assert_eq!(intl.clock(f64::NAN), "–");
     assert!(intl.date_time(NOW).contains("2025"));
+}
+
+/// The wasm stack's size, set by `build.rs` (`-zstack-size`).
+const STACK_BYTES: usize = {
+    let digits = env!("WASM_STACK_BYTES").as_bytes();
+    let mut value = 0;
+    let mut i = 0;
+    while i < digits.len() {
+        value = value * 10 + (digits[i] - b'0') as usize;
+        i += 1;
+    }
+    value
+};
+
+/// The stack is laid out first, from address 0 up to `STACK_BYTES`, and grows
+/// down from the top over memory that starts as zeros: the lowest non-zero byte
+/// below the top is as deep as it has ever been. Tests run in one instance, so
+/// this covers every test run before it too.
+fn stack_high_water() -> usize {
+    // Allocate first: growing the memory would detach a view taken before.
+    let mut low = vec![0u8; STACK_BYTES];
+    let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
+    js_sys::Uint8Array::new(&memory.buffer())
+        .subarray(0, STACK_BYTES as u32)
+        .copy_to(&mut low);
+    STACK_BYTES - low.iter().position(|b| *b != 0).unwrap_or(STACK_BYTES)
+}
+
+#[wasm_bindgen_test]
+async fn the_deepest_screen_uses_at_most_a_quarter_of_the_stack() {
+    // The most the widget draws at once: 500 rows of a 1,000-call body, the
+    // error banner over stale data, a live widget beside it, and the crash-free
+    // settings card.
+    let mut settings = (*settings()).clone();
+    settings.max_rows = 500;
+    let error = Rc::new(PollError::Http {
+        status: 503,
+        body: ErrorBody::default(),
+        retry_after_ms: Some(30_000.0),
+    });
+    let root = render(Harness {
+        status: Some(status(STATUS_FIXTURES[12].1)),
+        error: Some(error),
+        settings: Rc::new(settings),
+        eta_at: Some(NOW + 60_000.0),
+    })
+    .await;
+    let host = container();
+    let mut handle = mount_with(
+        &host,
+        &[
+            ("batchId", "b_1"),
+            ("workspaceId", "w"),
+            ("apiBase", "http://127.0.0.1:9"),
+        ],
+    )
+    .await;
+    next_task().await;
+    let used = stack_high_water();
+    console_log!("stack high-water mark: {used} of {STACK_BYTES} bytes");
+    assert!(used > 0, "the measurement sees the stack");
+    assert!(
+        used * 4 <= STACK_BYTES,
+        "{used} bytes of a {STACK_BYTES}-byte stack"
+    );
+    handle.destroy();
+    host.remove();
+    root.remove();
 }

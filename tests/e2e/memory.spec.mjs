@@ -1,0 +1,30 @@
+// Memory is bytes, so it can be a test: one widget's wasm linear memory once it
+// shows its first data. (Times belong to `make bench`.)
+import { test, expect } from '@playwright/test';
+import { uniqueBatch, script, openWidget } from './helpers.mjs';
+
+/** The byte length of every live `WebAssembly.Memory` in the page. */
+async function wasmMemories(page) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('HeapProfiler.collectGarbage');
+  const { result: prototype } = await cdp.send('Runtime.evaluate', { expression: 'WebAssembly.Memory.prototype' });
+  const { objects } = await cdp.send('Runtime.queryObjects', { prototypeObjectId: prototype.objectId });
+  const { result } = await cdp.send('Runtime.callFunctionOn', {
+    objectId: objects.objectId,
+    functionDeclaration: 'function () { return this.map((m) => m.buffer.byteLength); }',
+    returnByValue: true,
+  });
+  await cdp.detach();
+  return result.value;
+}
+
+test('one widget showing its batch holds at most 256 KB of wasm memory', async ({ page }) => {
+  const batch = uniqueBatch('memory');
+  await script(page.request, batch, [{ fixture: 'processing-seed' }]);
+  const widget = await openWidget(page, batch);
+  await expect(widget.locator('[role=progressbar]')).toHaveAttribute('aria-valuenow', '100');
+  const memories = await wasmMemories(page);
+  expect(memories).toHaveLength(1);
+  console.log(`wasm memory of one widget: ${memories[0]} bytes`);
+  expect(memories[0]).toBeLessThanOrEqual(256 * 1024);
+});
