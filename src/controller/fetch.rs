@@ -6,7 +6,7 @@ use crate::config::{ApiKey, Settings};
 use crate::model::mask::scrub;
 use crate::model::PollError;
 use crate::wire::{BatchStatus, ErrorBody, Json};
-use gloo_net::http::{Request, Response};
+use gloo_net::http::Request;
 use js_sys::{Array, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
@@ -46,7 +46,7 @@ pub async fn fetch_status(
             Some(js_sys::Date::parse(date)).filter(|ms| !ms.is_nan())
         })
     });
-    let text = read_capped(&response).await?;
+    let text = read_capped(response.into()).await?;
     let mut body = parse_js_text(&text).ok().map(|value| Json::from_js(&value));
     if let (Some(body), Some(key)) = (body.as_mut(), api_key.header_value()) {
         scrub(body, key);
@@ -63,17 +63,25 @@ pub async fn fetch_status(
         .ok_or(PollError::Malformed)
 }
 
-/// Reads the body a chunk at a time and gives up past [`MAX_BODY_BYTES`], whether
-/// or not the server declared a `Content-Length`: nothing larger is ever held.
-/// The chunks stay in JS and come back as one JS string (the browser decodes
-/// the UTF-8).
-async fn read_capped(response: &Response) -> Result<JsValue, PollError> {
+/// Reads the body as one JS string (the browser decodes the UTF-8; the text is
+/// never copied into the wasm), refusing anything past [`MAX_BODY_BYTES`]: by
+/// its `Content-Length` when it has one, otherwise by counting the chunks of
+/// the stream as they come, so nothing larger is ever held.
+async fn read_capped(response: web_sys::Response) -> Result<JsValue, PollError> {
     let declared = response
         .headers()
         .get("content-length")
+        .ok()
+        .flatten()
         .and_then(|v| v.trim().parse::<usize>().ok());
     if let Some(bytes) = declared.filter(|b| *b > MAX_BODY_BYTES) {
         return Err(PollError::TooLarge { bytes });
+    }
+    if declared.is_some() {
+        // The common case, and the fast one: the browser reads and decodes the
+        // body it already knows the size of, and the text stays a JS string.
+        let text = response.text().map_err(|_| PollError::Network)?;
+        return JsFuture::from(text).await.map_err(|_| PollError::Network);
     }
     let Some(stream) = response.body() else {
         return Ok(JsValue::from_str(""));

@@ -39,14 +39,12 @@ pub fn visible_text(raw: &str) -> String {
 
 /// Cleans every string of a response body before anything reads it: invisible
 /// characters removed first (so a key split by zero-width spaces cannot come
-/// together again on screen), then the key hidden by [`redact`]. Every text the
-/// widget shows or sends on, from any field, has passed through here.
+/// together again on screen), then the key hidden (see [`Redactor`]). Every text
+/// the widget shows or sends on, from any field, has passed through here. A key
+/// too short to hide leaves the body as it is.
 pub fn scrub(value: &mut Json, secret: &str) {
-    match value {
-        Json::String(text) => *text = redact(&visible_text(text), secret),
-        Json::Array(items) => items.iter_mut().for_each(|item| scrub(item, secret)),
-        Json::Object(pairs) => pairs.iter_mut().for_each(|(_, item)| scrub(item, secret)),
-        _ => {}
+    if let Some(redactor) = Redactor::new(secret) {
+        redactor.scrub(value);
     }
 }
 
@@ -55,53 +53,107 @@ pub const REDACTED: &str = "••••";
 /// Runs of a secret at least this long are hidden wherever they appear.
 const SECRET_RUN: usize = 8;
 
-/// Hides the API key in text that came from the server: every occurrence of the
-/// whole `secret`, and every run of [`SECRET_RUN`] or more of its characters in a
-/// row, reads as [`REDACTED`]. A server that echoes the key ("Invalid API key
-/// sk_…", or part of it) then shows none of it. Secrets shorter than four
-/// characters are left alone: hiding them would mangle ordinary words.
+/// Hides one secret in many texts: every occurrence of the whole secret, and
+/// every run of [`SECRET_RUN`] or more of its characters in a row, reads as
+/// [`REDACTED`]. A server that echoes the key ("Invalid API key sk_…", or part of
+/// it) then shows none of it. Built once per response: a body can hold tens of
+/// thousands of strings, and most positions in them are passed over by one
+/// table look-up.
+pub struct Redactor<'a> {
+    secret: &'a [u8],
+    /// Byte ranges of the secret's windows: every run of SECRET_RUN characters
+    /// (the whole secret when it is shorter). Any longer run is covered by them.
+    windows: Vec<(usize, usize)>,
+    /// Which bytes start a window.
+    starts: [bool; 256],
+}
+
+impl<'a> Redactor<'a> {
+    /// A redactor for `secret`; `None` for secrets shorter than four characters,
+    /// which would mangle ordinary words.
+    pub fn new(secret: &'a str) -> Option<Self> {
+        let chars: Vec<usize> = secret.char_indices().map(|(at, _)| at).collect();
+        if chars.len() < 4 {
+            return None;
+        }
+        let window = SECRET_RUN.min(chars.len());
+        let mut starts = [false; 256];
+        let windows = (0..=chars.len() - window)
+            .map(|start| {
+                let from = chars[start];
+                starts[usize::from(secret.as_bytes()[from])] = true;
+                (
+                    from,
+                    chars.get(start + window).copied().unwrap_or(secret.len()),
+                )
+            })
+            .collect();
+        Some(Redactor {
+            secret: secret.as_bytes(),
+            windows,
+            starts,
+        })
+    }
+
+    /// `text` with the secret hidden, or `None` when none of it is there. Bytes
+    /// are compared rather than `str::match_indices` used: that keeps the string
+    /// searcher out of the wasm, and a window that starts on a character boundary
+    /// of the secret can only match on one in the text.
+    pub fn redact(&self, text: &str) -> Option<String> {
+        let bytes = text.as_bytes();
+        let mut hidden: Option<Vec<bool>> = None;
+        for at in 0..bytes.len() {
+            if !self.starts[usize::from(bytes[at])] {
+                continue;
+            }
+            for &(from, to) in &self.windows {
+                let window = &self.secret[from..to];
+                if bytes[at..].starts_with(window) {
+                    hidden.get_or_insert_with(|| vec![false; bytes.len()])[at..at + window.len()]
+                        .fill(true);
+                }
+            }
+        }
+        let hidden = hidden?;
+        let mut out = String::with_capacity(text.len());
+        let mut in_run = false;
+        for (at, c) in text.char_indices() {
+            if hidden[at] {
+                if !in_run {
+                    out.push_str(REDACTED);
+                }
+                in_run = true;
+            } else {
+                out.push(c);
+                in_run = false;
+            }
+        }
+        Some(out)
+    }
+
+    /// Cleans and redacts every string in `value`, in place.
+    fn scrub(&self, value: &mut Json) {
+        match value {
+            Json::String(text) => {
+                if text.chars().any(|c| c.is_control() || is_invisible(c)) {
+                    *text = visible_text(text);
+                }
+                if let Some(redacted) = self.redact(text) {
+                    *text = redacted;
+                }
+            }
+            Json::Array(items) => items.iter_mut().for_each(|item| self.scrub(item)),
+            Json::Object(pairs) => pairs.iter_mut().for_each(|(_, item)| self.scrub(item)),
+            _ => {}
+        }
+    }
+}
+
+/// `text` with `secret` hidden as [`Redactor`] does.
 pub fn redact(text: &str, secret: &str) -> String {
-    let secret_chars: Vec<(usize, char)> = secret.char_indices().collect();
-    if secret_chars.len() < 4 || text.is_empty() {
-        return text.to_owned();
-    }
-    // Byte ranges of `text` to hide. Every run of SECRET_RUN or more characters
-    // of the secret is covered by the SECRET_RUN-long windows inside it. A byte
-    // comparison rather than `str::match_indices`: it keeps the two-way string
-    // searcher out of the wasm, and a window that starts on a character boundary
-    // of the secret can only match on one in the text.
-    let window = SECRET_RUN.min(secret_chars.len());
-    let bytes = text.as_bytes();
-    let mut hidden = vec![false; bytes.len()];
-    for start in 0..=secret_chars.len() - window {
-        let from = secret_chars[start].0;
-        let to = secret_chars
-            .get(start + window)
-            .map_or(secret.len(), |(at, _)| *at);
-        let needle = &secret.as_bytes()[from..to];
-        for (at, candidate) in bytes.windows(needle.len()).enumerate() {
-            if candidate == needle {
-                hidden[at..at + needle.len()].fill(true);
-            }
-        }
-    }
-    if !hidden.contains(&true) {
-        return text.to_owned();
-    }
-    let mut out = String::with_capacity(text.len());
-    let mut in_run = false;
-    for (at, c) in text.char_indices() {
-        if hidden[at] {
-            if !in_run {
-                out.push_str(REDACTED);
-            }
-            in_run = true;
-        } else {
-            out.push(c);
-            in_run = false;
-        }
-    }
-    out
+    Redactor::new(secret)
+        .and_then(|redactor| redactor.redact(text))
+        .unwrap_or_else(|| text.to_owned())
 }
 
 #[cfg(test)]
