@@ -86,7 +86,7 @@ fn view(props: &Harness) -> Html {
         retry_at: props.error.as_ref().map(|_| NOW + 20_000.0),
         held_until: None,
         polling: Polling::Live,
-        busy: false,
+        root: NodeRef::default(),
         on_refresh: Callback::noop(),
     })
 }

@@ -51,8 +51,9 @@ pub struct BatchViewProps {
     pub held_until: Option<f64>,
     /// Where polling stands.
     pub polling: Polling,
-    /// A request is under way.
-    pub busy: bool,
+    /// The card's root section. The widget sets `aria-busy` on it directly while
+    /// a request is under way, so starting a poll costs no redraw.
+    pub root: NodeRef,
     /// The Refresh button.
     pub on_refresh: Callback<()>,
 }
@@ -115,7 +116,7 @@ pub fn batch_view(props: &BatchViewProps) -> Html {
             class={if stale { format!("{theme} is-stale") } else { theme }}
             part="root"
             aria-label={format!("Batch {shown_id} status")}
-            aria-busy={props.busy.to_string()}
+            ref={props.root.clone()}
         >
             <header class="bs-header" part="header">
                 <h2 class="bs-title">
@@ -132,7 +133,6 @@ pub fn batch_view(props: &BatchViewProps) -> Html {
                     class="bs-refresh"
                     part="refresh"
                     onclick={on_refresh}
-                    disabled={props.busy}
                     aria-label="Refresh now"
                     title="Refresh now"
                 >

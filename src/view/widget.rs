@@ -101,6 +101,8 @@ pub struct Widget {
     /// The wait timer and the moment it is set for.
     timer: Option<(f64, Timeout)>,
     in_flight: Option<InFlight>,
+    /// The card's root, whose `aria-busy` follows `in_flight` without a redraw.
+    root: NodeRef,
     now: f64,
     clock: Option<Interval>,
     visibility: Option<DocumentListener>,
@@ -205,6 +207,20 @@ impl Widget {
             abort,
             _timeout: timeout,
         });
+        self.show_busy();
+    }
+
+    /// Sets the card's `aria-busy` to whether a request is under way: a poll
+    /// starting changes nothing else on the card, so it is not redrawn for it.
+    fn show_busy(&self) {
+        if let Some(root) = self.root.cast::<web_sys::Element>() {
+            let busy = if self.in_flight.is_some() {
+                "true"
+            } else {
+                "false"
+            };
+            let _ = root.set_attribute("aria-busy", busy);
+        }
     }
 
     /// Takes the request of `generation` off the books, if it is the one under way.
@@ -325,6 +341,7 @@ impl Component for Widget {
             complete_sent: false,
             timer: None,
             in_flight: None,
+            root: NodeRef::default(),
             now: now_ms(),
             clock: None,
             visibility: Some(visibility),
@@ -340,8 +357,11 @@ impl Component for Widget {
         self.now = now_ms();
         match msg {
             Msg::Timer => {
+                // A poll coming due starts a request (marked busy directly) or
+                // waits on: nothing on the card changes, so no redraw.
                 self.timer = None;
                 self.drive(ctx, Event::Timer);
+                return false;
             }
             Msg::Refresh => self.drive(ctx, Event::Refresh),
             Msg::Done(generation, result) => {
@@ -417,9 +437,13 @@ impl Component for Widget {
             retry_at: self.retry_at(),
             held_until,
             polling,
-            busy: self.in_flight.is_some(),
+            root: self.root.clone(),
             on_refresh: Callback::from(move |_| link.send_message(Msg::Refresh)),
         })
+    }
+
+    fn rendered(&mut self, _ctx: &Context<Self>, _first_render: bool) {
+        self.show_busy();
     }
 
     fn destroy(&mut self, _ctx: &Context<Self>) {
