@@ -129,3 +129,19 @@ export async function controlVisibility(page) {
 export function crashes(consoleLines) {
   return consoleLines.filter((line) => /pageerror|panicked|RuntimeError|unreachable|internal error/i.test(line));
 }
+
+/**
+ * Runs `fn` (a function declaration, `this` being the array) over every live
+ * object with the given prototype, after a garbage collection, through CDP.
+ */
+export async function liveObjects(page, prototypeExpression, fn) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('HeapProfiler.collectGarbage');
+  const { result: prototype } = await cdp.send('Runtime.evaluate', { expression: prototypeExpression });
+  const { objects } = await cdp.send('Runtime.queryObjects', { prototypeObjectId: prototype.objectId });
+  const { result } = await cdp.send('Runtime.callFunctionOn', {
+    objectId: objects.objectId, functionDeclaration: fn, returnByValue: true,
+  });
+  await cdp.detach();
+  return result.value;
+}

@@ -8,7 +8,7 @@ import { test, expect } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 import { FAULT_SIM_PORT } from '../../playwright.config.mjs';
 import {
-  uniqueBatch, requestsFor, script, openWidget, addWidget, settle, watchConsole, crashes, keyOnParse, E2E_KEY,
+  uniqueBatch, requestsFor, script, openWidget, addWidget, settle, watchConsole, crashes, keyOnParse, E2E_KEY, liveObjects,
 } from './helpers.mjs';
 
 test.use({ baseURL: `http://127.0.0.1:${FAULT_SIM_PORT}` });
@@ -176,16 +176,8 @@ test('removing a crashed widget is clean, and a new one on the page works', asyn
 });
 
 /** Live `WebAssembly.Instance`s in the page, after a garbage collection. */
-async function wasmInstances(page) {
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send('HeapProfiler.collectGarbage');
-  const { result: prototype } = await cdp.send('Runtime.evaluate', { expression: 'WebAssembly.Instance.prototype' });
-  const { objects } = await cdp.send('Runtime.queryObjects', { prototypeObjectId: prototype.objectId });
-  const { result } = await cdp.send('Runtime.callFunctionOn', {
-    objectId: objects.objectId, functionDeclaration: 'function () { return this.length; }', returnByValue: true,
-  });
-  await cdp.detach();
-  return result.value;
+function wasmInstances(page) {
+  return liveObjects(page, 'WebAssembly.Instance.prototype', 'function () { return this.length; }');
 }
 
 test('widgets added and removed again and again reuse instances instead of piling them up', async ({ page }) => {

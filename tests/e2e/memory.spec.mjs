@@ -1,21 +1,11 @@
 // Memory is bytes, so it can be a test: one widget's wasm linear memory once it
 // shows its first data. (Times belong to `make bench`.)
 import { test, expect } from '@playwright/test';
-import { uniqueBatch, script, openWidget } from './helpers.mjs';
+import { uniqueBatch, script, openWidget, liveObjects } from './helpers.mjs';
 
 /** The byte length of every live `WebAssembly.Memory` in the page. */
-async function wasmMemories(page) {
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send('HeapProfiler.collectGarbage');
-  const { result: prototype } = await cdp.send('Runtime.evaluate', { expression: 'WebAssembly.Memory.prototype' });
-  const { objects } = await cdp.send('Runtime.queryObjects', { prototypeObjectId: prototype.objectId });
-  const { result } = await cdp.send('Runtime.callFunctionOn', {
-    objectId: objects.objectId,
-    functionDeclaration: 'function () { return this.map((m) => m.buffer.byteLength); }',
-    returnByValue: true,
-  });
-  await cdp.detach();
-  return result.value;
+function wasmMemories(page) {
+  return liveObjects(page, 'WebAssembly.Memory.prototype', 'function () { return this.map((m) => m.buffer.byteLength); }');
 }
 
 test('one widget showing its batch holds at most 256 KB of wasm memory', async ({ page }) => {
