@@ -173,6 +173,38 @@ async function measureMemory(browser) {
   return result;
 }
 
+/**
+ * JS heap plus every wasm memory of a page showing `count` widgets, each with a
+ * body of 100 recent calls, after a forced GC (bytes: one run is exact enough).
+ */
+async function measureWidgets(browser, count) {
+  await script('bench-many', [{ body: body(100, 4) }], false);
+  const context = await browser.newContext();
+  const { page } = await open(context, 'widget', 'bench-many');
+  await page.evaluate((n) => {
+    for (let i = 1; i < n; i += 1) {
+      const el = document.createElement('batch-status');
+      for (const [k, v] of Object.entries({ 'batch-id': 'bench-many', 'workspace-id': 'ws_bench', 'api-base': '/', interval: '3600' })) {
+        el.setAttribute(k, v);
+      }
+      document.body.append(el);
+    }
+  }, count);
+  await page.waitForFunction((n) => [...document.querySelectorAll('batch-status')]
+    .filter((el) => el.shadowRoot?.querySelector('[role=progressbar][aria-valuenow]')).length === n, count);
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('HeapProfiler.collectGarbage');
+  const { result: prototype } = await cdp.send('Runtime.evaluate', { expression: 'WebAssembly.Memory.prototype' });
+  const { objects } = await cdp.send('Runtime.queryObjects', { prototypeObjectId: prototype.objectId });
+  const { result } = await cdp.send('Runtime.callFunctionOn', {
+    objectId: objects.objectId, returnByValue: true,
+    functionDeclaration: 'function () { return this.reduce((sum, m) => sum + m.buffer.byteLength, 0); }',
+  });
+  const heap = await page.evaluate(() => performance.memory.usedJSHeapSize);
+  await context.close();
+  return { total: heap + result.value, wasm: result.value };
+}
+
 async function measureIdle(browser) {
   await script('bench-idle', [{ body: body(100, 3) }], false);
   const result = { widget: { script: [], longTasks: [] }, reference: { script: [], longTasks: [] } };
@@ -240,6 +272,7 @@ async function main() {
     const updates = {};
     for (const n of SIZES) { console.error(`bench: update ${n}`); updates[n] = await measureUpdates(browser, n); }
     console.error('bench: memory'); const memory = await measureMemory(browser);
+    console.error('bench: widgets'); const many = { one: await measureWidgets(browser, 1), twenty: await measureWidgets(browser, 20) };
     console.error('bench: idle'); const idle = await measureIdle(browser);
     await browser.close();
 
@@ -259,6 +292,8 @@ async function main() {
       ['Memory after 10,000 updates', mb(totals(memory.widget)[1]), mb(totals(memory.reference)[1]), (totals(memory.widget)[1] / totals(memory.reference)[1]).toFixed(2), '–'],
       ['Wasm linear memory after 100 → 10,000 updates (bytes, exact)', `${kb(memory.widget[0].wasm)} → ${kb(memory.widget[1].wasm)}`, '–', '–', '≤ 512 KB'],
       ['Memory growth, 100 → 10,000 updates', growth(memory.widget), growth(memory.reference), '–', 'widget < 5 %'],
+      ['1 widget with 100 recent calls: JS heap + wasm (wasm)', `${mb(many.one.total)} (${kb(many.one.wasm)})`, '–', '–', '–'],
+      ['20 widgets with 100 recent calls each: JS heap + all wasm (wasm)', `${mb(many.twenty.total)} (${kb(many.twenty.wasm)})`, '–', '–', '≤ 8 MB'],
       ['Idle: script time over a simulated minute', spread(idle.widget.script), spread(idle.reference.script), ratio(idle.widget.script, idle.reference.script), '–'],
       ['Idle: long tasks (> 50 ms) over that minute', `max ${Math.max(...idle.widget.longTasks)}`, `max ${Math.max(...idle.reference.longTasks)}`, '–', 'none'],
     ];
