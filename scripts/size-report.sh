@@ -4,7 +4,7 @@
 # sizes of each file and the total, and fails over the budget.
 set -euo pipefail
 dist=${1:-dist}
-budget=${SIZE_BUDGET_BYTES:-107500}      # 107.5 KB: lowered as bytes are found, never raised
+budget=${SIZE_BUDGET_BYTES:-107000}      # 107.0 KB: lowered as bytes are found, never raised
 react_counter=69000                      # a React 19 counter app, gzip, measured on this machine
 
 # The core files carry a content hash in their names (scripts/fingerprint.sh).
