@@ -14,20 +14,15 @@ use std::sync::OnceLock;
 /// `index.html` allows (see [`site_csp`]).
 static SITE_CSP: OnceLock<HeaderValue> = OnceLock::new();
 
-/// The origins listed in the site's `<meta name="batch-status-api-origins">`.
+/// The API origins the site's page sends keys to: its
+/// `<meta name="batch-status-api-origins">` read by the same rule the page
+/// itself uses (`config::allowed_origins`, the vendor's API when it is absent).
 pub fn allowed_api_origins(index_html: &str) -> Vec<String> {
-    let Some(at) = index_html.find("name=\"batch-status-api-origins\"") else {
-        return Vec::new();
-    };
-    let rest = &index_html[at..];
-    let Some(content) = rest.split("content=\"").nth(1) else {
-        return Vec::new();
-    };
-    let list = content.split('"').next().unwrap_or_default();
-    list.split([' ', ','])
-        .filter(|origin| !origin.is_empty())
-        .map(str::to_owned)
-        .collect()
+    let setting = index_html
+        .split_once("name=\"batch-status-api-origins\"")
+        .and_then(|(_, rest)| rest.split("content=\"").nth(1))
+        .and_then(|content| content.split('"').next());
+    batch_status_widget::config::allowed_origins(setting)
 }
 
 /// The CSP the site is served with: strict, and `connect-src` exactly its own

@@ -47,7 +47,7 @@ pub async fn fetch_status(
         })
     });
     let text = read_capped(response.into()).await?;
-    let mut body = parse_js_text(&text).ok().map(|value| Json::from_js(&value));
+    let mut body = parse_json_text(&text);
     if let (Some(body), Some(key)) = (body.as_mut(), api_key.header_value()) {
         scrub(body, key);
     }
@@ -115,7 +115,10 @@ async fn read_capped(response: web_sys::Response) -> Result<JsValue, PollError> 
 /// Parses with the browser's own `JSON.parse`, so no JSON parser is compiled into
 /// the wasm; `None` for anything that is not JSON.
 pub fn parse_json(text: &str) -> Option<Json> {
-    parse_js_text(&JsValue::from_str(text))
-        .ok()
-        .map(|value| Json::from_js(&value))
+    parse_json_text(&JsValue::from_str(text))
+}
+
+/// [`parse_json`] of text that is already a JS string, as a fetched body is.
+fn parse_json_text(text: &JsValue) -> Option<Json> {
+    parse_js_text(text).ok().map(|value| Json::from_js(&value))
 }

@@ -229,15 +229,10 @@ impl Poller {
     }
 
     /// When the next poll is due and why, while one is waiting: for the
-    /// "Retrying in 20 s" countdown.
+    /// "Retrying in 20 s" countdown. While the wait is [`Wait::RetryAfter`], the
+    /// moment is the end of the server's `Retry-After`.
     pub fn next_poll(&self) -> Option<(f64, Wait)> {
         (!self.stopped && self.in_flight.is_none()).then_some((self.due_at, self.wait))
-    }
-
-    /// Until when the server asked not to be asked again, if that is still ahead
-    /// of `now`.
-    pub fn held_until(&self, now: f64) -> Option<f64> {
-        (self.hold_until > now).then_some(self.hold_until)
     }
 }
 

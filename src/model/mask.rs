@@ -32,9 +32,12 @@ pub fn is_invisible(c: char) -> bool {
 /// [`is_invisible`]) and control characters. Markup needs no escaping here: the
 /// view only ever sets text, never HTML.
 pub fn visible_text(raw: &str) -> String {
-    raw.chars()
-        .filter(|c| !c.is_control() && !is_invisible(*c))
-        .collect()
+    raw.chars().filter(|c| !is_hidden(*c)).collect()
+}
+
+/// Whether [`visible_text`] removes `c`.
+fn is_hidden(c: char) -> bool {
+    c.is_control() || is_invisible(c)
 }
 
 /// Cleans every string of a response body before anything reads it: invisible
@@ -135,7 +138,7 @@ impl<'a> Redactor<'a> {
     fn scrub(&self, value: &mut Json) {
         match value {
             Json::String(text) => {
-                if text.chars().any(|c| c.is_control() || is_invisible(c)) {
+                if text.chars().any(is_hidden) {
                     *text = visible_text(text);
                 }
                 if let Some(redacted) = self.redact(text) {

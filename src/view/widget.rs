@@ -159,7 +159,7 @@ impl Widget {
         self.settings_error = props.settings.validate_with(&props.api_key).err();
         match &self.settings_error {
             Some(problem) => {
-                self.poller = self.fresh_poller(ctx);
+                self.poller = Self::fresh_poller(props, self.now);
                 self.timer = None;
                 props.on_event.emit(WidgetEvent::Settings(problem.clone()));
                 self.update_clock(ctx);
@@ -168,13 +168,13 @@ impl Widget {
         }
     }
 
-    /// A poller for the current settings that has not started, keeping what it
-    /// knows of the page and the host.
-    fn fresh_poller(&self, ctx: &Context<Self>) -> Poller {
-        let settings = &ctx.props().settings;
+    /// A poller for `props` that has not started, told whether the page is
+    /// hidden and the host paused.
+    fn fresh_poller(props: &WidgetProps, now: f64) -> Poller {
+        let settings = &props.settings;
         let mut poller = Poller::new(settings.interval_ms, settings.timeout_ms);
-        poller.handle(Event::Hidden(page_hidden()), self.now);
-        poller.handle(Event::Paused(ctx.props().paused), self.now);
+        poller.handle(Event::Hidden(page_hidden()), now);
+        poller.handle(Event::Paused(props.paused), now);
         poller
     }
 
@@ -286,23 +286,22 @@ impl Widget {
         );
     }
 
-    /// The spans the card shows at `self.now`: a tick that leaves them as they
-    /// were does not redraw.
-    fn clock_face(&self) -> [Option<String>; 4] {
-        let times = ClockTimes::of_card(
+    /// The times the card measures against the clock, among them the banner's
+    /// retry countdown.
+    fn clock_times(&self) -> ClockTimes {
+        ClockTimes::of_card(
             self.status.as_deref(),
             self.eta_at,
             self.received_at,
             self.error.is_some(),
             self.poller.next_poll().map(|(at, _)| at),
-        );
-        clock_face(&times, self.now)
+        )
     }
 
-    /// When the next try after an error happens, for the banner's countdown.
-    fn retry_at(&self) -> Option<f64> {
-        self.error.as_ref()?;
-        self.poller.next_poll().map(|(at, _)| at)
+    /// The spans the card shows at `self.now`: a tick that leaves them as they
+    /// were does not redraw.
+    fn clock_face(&self) -> [Option<String>; 4] {
+        clock_face(&self.clock_times(), self.now)
     }
 
     /// Ticks once a second while the page is visible and something on the card
@@ -328,10 +327,10 @@ impl Component for Widget {
         let visibility = DocumentListener::new("visibilitychange", move |_| {
             link.send_message(Msg::VisibilityChanged)
         });
-        let settings = &ctx.props().settings;
+        let now = now_ms();
         let mut widget = Widget {
-            intl: Intl::new(settings.locale.as_deref()),
-            poller: Poller::new(settings.interval_ms, settings.timeout_ms),
+            intl: Intl::new(ctx.props().settings.locale.as_deref()),
+            poller: Self::fresh_poller(ctx.props(), now),
             status: None,
             received_at: None,
             eta: EtaEstimator::default(),
@@ -342,11 +341,10 @@ impl Component for Widget {
             timer: None,
             in_flight: None,
             root: NodeRef::default(),
-            now: now_ms(),
+            now,
             clock: None,
             visibility: Some(visibility),
         };
-        widget.poller = widget.fresh_poller(ctx);
         widget.restart(ctx);
         widget
     }
@@ -419,11 +417,13 @@ impl Component for Widget {
         } else {
             Polling::Live
         };
+        // While the server's Retry-After is the wait, the next poll is due when
+        // it ends.
         let held_until = self
             .poller
             .next_poll()
-            .filter(|(_, wait)| *wait == Wait::RetryAfter)
-            .and_then(|_| self.poller.held_until(self.now));
+            .filter(|(at, wait)| *wait == Wait::RetryAfter && *at > self.now)
+            .map(|(at, _)| at);
         let link = ctx.link().clone();
         batch_view(&BatchViewProps {
             settings: props.settings.clone(),
@@ -434,7 +434,7 @@ impl Component for Widget {
             now: self.now,
             eta_at: self.eta_at,
             error: self.error.clone(),
-            retry_at: self.retry_at(),
+            retry_at: self.clock_times().retry_at,
             held_until,
             polling,
             root: self.root.clone(),

@@ -117,7 +117,7 @@ fn retry_after_survives_hide_show_pause_resume_interval_and_refresh() {
         answer(&mut p, g, Outcome::Failed(&limited), T0),
         Command::WaitUntil(until)
     );
-    assert_eq!(p.held_until(T0 + 1.0), Some(until));
+    assert_eq!(p.next_poll(), Some((until, Wait::RetryAfter)));
     let mut now = T0;
     for event in [
         Event::Hidden(true),
