@@ -1,6 +1,7 @@
 //! The widget's settings: read from attributes or options, checked before any
 //! request, and turned into the URL to poll.
 
+use crate::wire::CallFilter;
 use std::fmt;
 
 /// The vendor's API, used when no `api-base` is given.
@@ -18,6 +19,10 @@ pub const DEFAULT_MAX_ROWS: usize = 10;
 const INTERVAL_BOUNDS_MS: (f64, f64) = (1_000.0, 3_600_000.0);
 const TIMEOUT_BOUNDS_MS: (f64, f64) = (1_000.0, 120_000.0);
 const MAX_ROWS_BOUND: usize = 500;
+/// Calls per page of the explorer when `page-size` is not set.
+pub const DEFAULT_PAGE_SIZE: u64 = 25;
+/// The endpoint's largest `limit`.
+pub const MAX_PAGE_SIZE: u64 = 100;
 
 /// The colour scheme.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -75,6 +80,10 @@ pub struct Settings {
     pub theme: Theme,
     /// Rows in the recent-calls table.
     pub max_rows: usize,
+    /// Whether the "Show all calls" explorer is offered (on unless turned off).
+    pub explorer: bool,
+    /// Calls per explorer page, 1–100.
+    pub page_size: u64,
 }
 
 impl Default for Settings {
@@ -90,6 +99,8 @@ impl Default for Settings {
             locale: None,
             theme: Theme::Auto,
             max_rows: DEFAULT_MAX_ROWS,
+            explorer: true,
+            page_size: DEFAULT_PAGE_SIZE,
         }
     }
 }
@@ -168,10 +179,7 @@ impl Settings {
                 .unwrap_or(defaults.api_path),
             interval_ms: clamp(seconds("interval"), DEFAULT_INTERVAL_MS, INTERVAL_BOUNDS_MS),
             timeout_ms: clamp(seconds("timeout"), DEFAULT_TIMEOUT_MS, TIMEOUT_BOUNDS_MS),
-            mask_phones: !matches!(
-                get("mask-phones").as_deref().map(str::trim),
-                Some("off" | "false" | "no" | "0")
-            ),
+            mask_phones: !turned_off(get("mask-phones")),
             locale: get("locale")
                 .map(|v| v.trim().to_owned())
                 .filter(|v| !v.is_empty() && v.len() <= 35),
@@ -179,6 +187,10 @@ impl Settings {
             max_rows: get("max-rows")
                 .and_then(|v| v.trim().parse::<usize>().ok())
                 .map_or(DEFAULT_MAX_ROWS, |rows| rows.min(MAX_ROWS_BOUND)),
+            explorer: !turned_off(get("explorer")),
+            page_size: get("page-size")
+                .and_then(|v| v.trim().parse::<u64>().ok())
+                .map_or(DEFAULT_PAGE_SIZE, |size| size.clamp(1, MAX_PAGE_SIZE)),
         }
     }
 
@@ -206,6 +218,15 @@ impl Settings {
         unsendable("The API key", &key.0)
     }
 
+    /// The URL of one page of the batch's calls: `{status_url}/calls?page=&limit=&status=`.
+    pub fn calls_url(&self, filter: CallFilter, page: u64, limit: u64) -> String {
+        format!(
+            "{}/calls?page={page}&limit={limit}&status={}",
+            self.status_url(),
+            filter.wire()
+        )
+    }
+
     /// The URL of the batch's status: base, path and the percent-encoded id.
     pub fn status_url(&self) -> String {
         format!(
@@ -215,6 +236,14 @@ impl Settings {
             encode_path_segment(&self.batch_id)
         )
     }
+}
+
+/// Whether an on/off setting says off: `off`, `false`, `no` or `0`.
+fn turned_off(value: Option<String>) -> bool {
+    matches!(
+        value.as_deref().map(str::trim),
+        Some("off" | "false" | "no" | "0")
+    )
 }
 
 /// An id as a person pasted it, cleaned: surrounding whitespace and invisible
@@ -406,6 +435,26 @@ mod tests {
         assert_eq!(s.timeout_ms, 10_000.0);
         assert!(s.mask_phones);
         assert_eq!(s.theme, Theme::Auto);
+        assert!(s.explorer);
+        assert_eq!(s.page_size, 25);
+    }
+
+    #[test]
+    fn the_explorer_can_be_turned_off_and_its_page_size_is_bounded() {
+        let s = settings(&[("explorer", " off"), ("page-size", "500")]);
+        assert!(!s.explorer);
+        assert_eq!(s.page_size, 100);
+        assert_eq!(settings(&[("page-size", "0")]).page_size, 1);
+        assert_eq!(settings(&[("page-size", "ten")]).page_size, 25);
+    }
+
+    #[test]
+    fn calls_pages_are_under_the_status_url() {
+        let s = settings(&[("batch-id", "b 1/x"), ("api-base", "/proxy/")]);
+        assert_eq!(
+            s.calls_url(CallFilter::Failed, 3, 100),
+            "/proxy/v1/api/batch-calls/b%201%2Fx/calls?page=3&limit=100&status=failed"
+        );
     }
 
     #[test]

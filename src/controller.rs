@@ -3,8 +3,10 @@
 
 pub mod poller;
 pub mod schedule;
+pub mod sweep;
 
 pub use poller::{Command, Event, Outcome, Poller, Wait};
+pub use sweep::{PageRead, Sweep, SweepCommand, SweepEnd};
 
 #[cfg(target_arch = "wasm32")]
 pub mod fetch;

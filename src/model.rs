@@ -3,7 +3,9 @@
 
 pub mod breakdown;
 pub mod clock;
+pub mod csv;
 pub mod eta;
+pub mod failure_reasons;
 pub mod format;
 pub mod mask;
 

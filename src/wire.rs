@@ -1,11 +1,13 @@
 //! Wire types: what the batch-calls API sends, read without trusting it.
 
 pub mod batch;
+pub mod calls_page;
 #[cfg(target_arch = "wasm32")]
 pub mod js;
 pub mod json;
 
 pub use batch::{BatchState, BatchStatus, CallOutcome, Counts, ErrorBody, RecentCall};
+pub use calls_page::{CallFilter, CallRecord, CallSummary, CallsPage, Pagination};
 pub use json::Json;
 
 #[cfg(test)]

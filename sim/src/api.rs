@@ -48,6 +48,21 @@ impl AppState {
 
     /// The body of a demo batch now, starting its clock on first use.
     fn demo_status(&self, id: &str) -> serde_json::Value {
+        self.with_demo(id, |batch, epoch_ms, elapsed| {
+            batch.status(epoch_ms, elapsed)
+        })
+    }
+
+    /// A page of a demo batch's calls now (see [`DemoBatch::calls_page`]).
+    fn demo_calls(&self, id: &str, query: &CallsQuery) -> serde_json::Value {
+        self.with_demo(id, |batch, epoch_ms, elapsed| {
+            batch.calls_page(epoch_ms, elapsed, &query.status, query.page, query.limit)
+        })
+    }
+
+    /// Runs `read` on demo batch `id` with its clock (epoch ms at its start, and
+    /// seconds played since), starting the clock on first use.
+    fn with_demo<T>(&self, id: &str, read: impl FnOnce(&DemoBatch, f64, f64) -> T) -> T {
         let mut demos = crate::locked(&self.demos);
         let running = demos.entry(id.to_owned()).or_insert_with(|| Running {
             batch: DemoBatch::new(id),
@@ -56,7 +71,8 @@ impl AppState {
                 .duration_since(UNIX_EPOCH)
                 .map_or(0.0, |d| d.as_millis() as f64),
         });
-        running.batch.status(
+        read(
+            &running.batch,
             running.epoch_ms,
             running.started.elapsed().as_secs_f64() * self.demo_speed,
         )
@@ -69,6 +85,8 @@ pub fn router(state: AppState, site: &FsPath) -> Router {
         .route("/v1/api/batch-calls/{id}", any(batch))
         // Some of the vendor's examples drop `/api`; serve both.
         .route("/v1/batch-calls/{id}", any(batch))
+        .route("/v1/api/batch-calls/{id}/calls", any(calls))
+        .route("/v1/batch-calls/{id}/calls", any(calls))
         .route("/__sim/requests", get(requests).delete(clear_requests))
         .route("/__sim/reset", axum::routing::post(reset))
         .route(
@@ -77,6 +95,10 @@ pub fn router(state: AppState, site: &FsPath) -> Router {
                 .delete(delete_scenario)
                 // Scripts may carry large bodies (10,000 calls) for the benchmark.
                 .layer(axum::extract::DefaultBodyLimit::max(64 << 20)),
+        )
+        .route(
+            "/__sim/scenarios/{id}/calls",
+            axum::routing::put(put_calls_scenario).delete(delete_calls_scenario),
         )
         .route("/__sim/health", get(|| async { "ok" }))
         .route("/__sim/host-page", get(crate::pages::host_page))
@@ -115,6 +137,23 @@ async fn put_scenario(
     StatusCode::NO_CONTENT
 }
 
+/// Scripts the responses of batch `id`'s `/calls` only; without one, `/calls`
+/// follows the batch's own script.
+async fn put_calls_scenario(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Json(script): Json<Script>,
+) -> StatusCode {
+    put_scenario(State(state), Path(format!("{id}/calls")), Json(script)).await
+}
+
+async fn delete_calls_scenario(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> StatusCode {
+    delete_scenario(State(state), Path(format!("{id}/calls"))).await
+}
+
 async fn delete_scenario(State(state): State<AppState>, Path(id): Path<String>) -> StatusCode {
     crate::locked(&state.scenarios).remove(&id);
     StatusCode::NO_CONTENT
@@ -131,8 +170,21 @@ impl AppState {
     }
 }
 
+/// What a scripted success answers with: the batch's status, or a page of its
+/// calls.
+enum Served<'a> {
+    Status,
+    Calls(&'a CallsQuery),
+}
+
 /// Answers one request as its scripted step says.
-async fn scripted(state: &AppState, id: &str, step: Step, api_key: &str) -> Response {
+async fn scripted(
+    state: &AppState,
+    id: &str,
+    step: Step,
+    api_key: &str,
+    served: Served<'_>,
+) -> Response {
     if step.latency_ms > 0 {
         tokio::time::sleep(std::time::Duration::from_millis(step.latency_ms)).await;
     }
@@ -141,8 +193,12 @@ async fn scripted(state: &AppState, id: &str, step: Step, api_key: &str) -> Resp
         std::future::pending::<()>().await;
     }
     let status = StatusCode::from_u16(step.status.unwrap_or(200)).unwrap_or(StatusCode::OK);
+    let fixture_kind = match served {
+        Served::Status => "status",
+        Served::Calls(_) => "calls-page",
+    };
     let mut response = if let Some(name) = &step.fixture {
-        match read_fixture(state, name).await {
+        match read_fixture(state, fixture_kind, name).await {
             Some(body) => json_text(status, body),
             None => error(StatusCode::INTERNAL_SERVER_ERROR, "No such fixture", name),
         }
@@ -178,7 +234,10 @@ async fn scripted(state: &AppState, id: &str, step: Step, api_key: &str) -> Resp
             "Scripted failure",
         )
     } else {
-        Json(state.demo_status(id)).into_response()
+        match served {
+            Served::Status => Json(state.demo_status(id)).into_response(),
+            Served::Calls(query) => Json(state.demo_calls(id, query)).into_response(),
+        }
     };
     if let Some(value) = step
         .retry_after_value()
@@ -215,6 +274,8 @@ async fn batch(
         at_ms: 0,
         method: method.to_string(),
         path: uri.path().to_owned(),
+        query: uri.query().unwrap_or_default().to_owned(),
+        endpoint: "status",
         batch_id: (method == Method::GET).then(|| id.clone()),
         has_api_key: api_key.is_some(),
         has_workspace_id,
@@ -244,9 +305,123 @@ async fn batch(
         ));
     }
     if let Some(step) = state.next_step(&id) {
-        return scripted(&state, &id, step, api_key.as_deref().unwrap_or_default()).await;
+        let key = api_key.as_deref().unwrap_or_default();
+        return scripted(&state, &id, step, key, Served::Status).await;
     }
     with_cors(status_body(&state, &id).await)
+}
+
+/// The query of `GET …/{id}/calls`, checked as the contract describes it.
+pub struct CallsQuery {
+    page: u64,
+    limit: u64,
+    status: String,
+}
+
+impl CallsQuery {
+    /// Reads `page` (from 1), `limit` (1–100, default 20) and `status` (`all`
+    /// unless one of the four call states); the message says what is wrong.
+    fn parse(query: &str) -> Result<Self, String> {
+        let mut parsed = CallsQuery {
+            page: 1,
+            limit: 20,
+            status: "all".to_owned(),
+        };
+        for pair in query.split('&').filter(|p| !p.is_empty()) {
+            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+            let number = || value.parse::<u64>().ok();
+            match name {
+                "page" => {
+                    parsed.page = number()
+                        .filter(|p| (1..=u64::from(u32::MAX)).contains(p))
+                        .ok_or("page must be a positive whole number")?
+                }
+                "limit" => {
+                    parsed.limit = number()
+                        .filter(|l| (1..=100).contains(l))
+                        .ok_or("limit must be between 1 and 100")?
+                }
+                "status" => {
+                    if !["all", "waiting", "active", "completed", "failed"].contains(&value) {
+                        return Err(
+                            "status must be one of all, waiting, active, completed, failed".into(),
+                        );
+                    }
+                    value.clone_into(&mut parsed.status);
+                }
+                _ => {}
+            }
+        }
+        Ok(parsed)
+    }
+}
+
+/// `GET …/{id}/calls`: a page of a batch's calls, with the same headers, CORS
+/// and fault scripts as the status (a script at `{id}/calls` applies to it
+/// alone).
+async fn calls(
+    State(state): State<AppState>,
+    method: Method,
+    uri: Uri,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let api_key = header_text(&headers, "x-api-key");
+    let has_workspace_id = header_text(&headers, "x-workspace-id").is_some();
+    let _open = state.log.record(Entry {
+        at_ms: 0,
+        method: method.to_string(),
+        path: uri.path().to_owned(),
+        query: uri.query().unwrap_or_default().to_owned(),
+        endpoint: "calls",
+        batch_id: (method == Method::GET).then(|| id.clone()),
+        has_api_key: api_key.is_some(),
+        has_workspace_id,
+        api_key: api_key.clone(),
+        origin: header_text(&headers, "origin"),
+        overlapped: false,
+    });
+    if method == Method::OPTIONS {
+        return with_cors(preflight());
+    }
+    if method != Method::GET {
+        return with_cors(error(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "Method not allowed",
+            "Use GET",
+        ));
+    }
+    if api_key.is_none() || !has_workspace_id {
+        return with_cors(error(
+            StatusCode::UNAUTHORIZED,
+            "Unauthorized",
+            "The x-api-key and x-workspace-id headers are required",
+        ));
+    }
+    let query = match CallsQuery::parse(uri.query().unwrap_or_default()) {
+        Ok(query) => query,
+        Err(message) => return with_cors(error(StatusCode::BAD_REQUEST, "Bad Request", &message)),
+    };
+    let step = state
+        .next_step(&format!("{id}/calls"))
+        .or_else(|| state.next_step(&id));
+    if let Some(step) = step {
+        let key = api_key.as_deref().unwrap_or_default();
+        return scripted(&state, &id, step, key, Served::Calls(&query)).await;
+    }
+    if id.starts_with("demo") {
+        return with_cors(Json(state.demo_calls(&id, &query)).into_response());
+    }
+    if let Some(name) = id.strip_prefix("fixture-") {
+        if let Some(body) = read_fixture(&state, "calls-page", name).await {
+            return with_cors(json_text(StatusCode::OK, body));
+        }
+    }
+    with_cors(error(
+        StatusCode::NOT_FOUND,
+        "Batch not found",
+        &format!("No batch with id {id} in this workspace"),
+    ))
 }
 
 async fn status_body(state: &AppState, id: &str) -> Response {
@@ -254,7 +429,7 @@ async fn status_body(state: &AppState, id: &str) -> Response {
         return Json(state.demo_status(id)).into_response();
     }
     if let Some(name) = id.strip_prefix("fixture-") {
-        if let Some(body) = read_fixture(state, name).await {
+        if let Some(body) = read_fixture(state, "status", name).await {
             return json_text(StatusCode::OK, body);
         }
     }
@@ -265,13 +440,13 @@ async fn status_body(state: &AppState, id: &str) -> Response {
     )
 }
 
-/// Reads `status-NAME.json` from the fixtures folder; names are restricted so
-/// nothing outside it can be read.
-async fn read_fixture(state: &AppState, name: &str) -> Option<String> {
+/// Reads `KIND-NAME.json` (`status-…` or `calls-page-…`) from the fixtures
+/// folder; names are restricted so nothing outside it can be read.
+async fn read_fixture(state: &AppState, kind: &str, name: &str) -> Option<String> {
     if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
         return None;
     }
-    let path = state.fixtures.join(format!("status-{name}.json"));
+    let path = state.fixtures.join(format!("{kind}-{name}.json"));
     tokio::fs::read_to_string(path).await.ok()
 }
 
@@ -322,4 +497,37 @@ pub fn with_cors(mut response: Response) -> Response {
     );
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::CallsQuery;
+
+    #[test]
+    fn a_calls_query_takes_the_documented_defaults() {
+        let query = CallsQuery::parse("").unwrap();
+        assert_eq!(
+            (query.page, query.limit, query.status.as_str()),
+            (1, 20, "all")
+        );
+        let query = CallsQuery::parse("status=failed&limit=100&page=41&x=1").unwrap();
+        assert_eq!(
+            (query.page, query.limit, query.status.as_str()),
+            (41, 100, "failed")
+        );
+    }
+
+    #[test]
+    fn a_bad_calls_query_says_what_is_wrong() {
+        for (query, word) in [
+            ("page=0", "page"),
+            ("page=x", "page"),
+            ("limit=101", "limit"),
+            ("limit=0", "limit"),
+            ("status=queued", "status"),
+        ] {
+            let message = CallsQuery::parse(query).err().expect(query);
+            assert!(message.starts_with(word), "{query}: {message}");
+        }
+    }
 }

@@ -13,6 +13,9 @@ const QUEUED_SECS: f64 = 6.0;
 const LINES: usize = 16;
 /// Calls in a demo batch.
 const CALLS: usize = 180;
+/// Calls and lines of a large demo batch (ids starting `demo-large`): enough
+/// that the explorer's paging is real.
+const LARGE: (usize, usize) = (4_200, 120);
 /// Entries in `recent_calls`.
 const RECENT: usize = 15;
 
@@ -63,11 +66,16 @@ fn seed_of(id: &str) -> u64 {
 impl DemoBatch {
     /// Draws the batch for `id`; the same id always gives the same batch.
     pub fn new(id: &str) -> Self {
+        let (size, lines) = if id.starts_with("demo-large") {
+            LARGE
+        } else {
+            (CALLS, LINES)
+        };
         let mut rng = SplitMix(seed_of(id));
-        let mut line_free_at = [QUEUED_SECS; LINES];
-        let calls = (0..CALLS)
+        let mut line_free_at = vec![QUEUED_SECS; lines];
+        let calls = (0..size)
             .map(|i| {
-                let line = (0..LINES)
+                let line = (0..lines)
                     .min_by(|a, b| line_free_at[*a].total_cmp(&line_free_at[*b]))
                     .unwrap_or(0);
                 let start = line_free_at[line] + rng.unit() * 0.5;
@@ -111,8 +119,9 @@ impl DemoBatch {
             .iter()
             .filter(|c| c.start <= elapsed && c.end > elapsed)
             .count();
-        let waiting = CALLS - ended.len() - active;
-        let done = ended.len() == CALLS;
+        let total = self.calls.len();
+        let waiting = total - ended.len() - active;
+        let done = ended.len() == total;
         let status = if elapsed < QUEUED_SECS {
             "queued"
         } else if done {
@@ -153,13 +162,13 @@ impl DemoBatch {
             "id": self.id,
             "status": status,
             "isComplete": done,
-            "totalCalls": CALLS,
+            "totalCalls": total,
             "progress": {
                 "waiting": waiting,
                 "active": active,
                 "completed": completed,
                 "failed": failed,
-                "total": CALLS,
+                "total": total,
                 "startTime": (elapsed >= QUEUED_SECS).then(|| at(QUEUED_SECS)),
                 "lastCompletedTime": last_completed.map(at),
                 "completedTime": done.then(|| at(self.duration_secs())),
@@ -167,6 +176,81 @@ impl DemoBatch {
                 "recent_calls": recent_calls,
             },
             "timestamp": at(elapsed),
+        })
+    }
+
+    /// What a call is doing `elapsed` seconds in: `waiting`, `active`,
+    /// `completed` or `failed`.
+    fn state_of(call: &Call, elapsed: f64) -> &'static str {
+        if call.end <= elapsed {
+            if call.failure.is_some() {
+                "failed"
+            } else {
+                "completed"
+            }
+        } else if call.start <= elapsed {
+            "active"
+        } else {
+            "waiting"
+        }
+    }
+
+    /// One page of `GET …/{id}/calls`, as the contract describes it, at the same
+    /// moment as [`DemoBatch::status`]: the calls in upload order, filtered by
+    /// `filter` (`all` or a call state), `limit` a page.
+    pub fn calls_page(
+        &self,
+        epoch_ms: f64,
+        elapsed: f64,
+        filter: &str,
+        page: u64,
+        limit: u64,
+    ) -> Value {
+        let at = |secs: f64| (epoch_ms + secs * 1000.0).round() as i64;
+        let mut summary = json!({
+            "total": self.calls.len(), "waiting": 0, "active": 0, "completed": 0, "failed": 0,
+        });
+        let mut matching = Vec::new();
+        for (row, call) in self.calls.iter().enumerate() {
+            let state = Self::state_of(call, elapsed);
+            summary[state] = json!(summary[state].as_u64().unwrap_or(0) + 1);
+            if filter == "all" || filter == state {
+                matching.push((row, call, state));
+            }
+        }
+        let total = matching.len() as u64;
+        let total_pages = total.div_ceil(limit);
+        let skip = usize::try_from((page - 1).saturating_mul(limit)).unwrap_or(usize::MAX);
+        let calls: Vec<Value> = matching
+            .iter()
+            .skip(skip)
+            .take(limit as usize)
+            .map(|(row, call, state)| {
+                let started = *state != "waiting";
+                let ended = matches!(*state, "completed" | "failed");
+                json!({
+                    "jobId": call.job_id,
+                    "status": state,
+                    "phone_number": call.phone,
+                    "startTime": started.then(|| at(call.start)),
+                    "endTime": ended.then(|| at(call.end)),
+                    "duration": (*state == "completed").then(|| ((call.end - call.start) * 10.0).round() / 10.0),
+                    "error": if *state == "failed" { call.failure } else { None },
+                    "metadata": { "row": row + 1 },
+                })
+            })
+            .collect();
+        json!({
+            "calls": calls,
+            "pagination": {
+                "page": page,
+                "limit": limit,
+                "total": total,
+                "totalPages": total_pages,
+                "hasNext": page < total_pages,
+                "hasPrev": page > 1,
+            },
+            "summary": summary,
         })
     }
 }
@@ -219,7 +303,52 @@ mod tests {
                 .map(|k| p[*k].as_u64().unwrap())
                 .sum();
             assert_eq!(sum, CALLS as u64);
+            let calls = batch.calls_page(0.0, f64::from(step) * 0.5, "all", 1, 20);
+            for state in ["waiting", "active", "completed", "failed"] {
+                assert_eq!(calls["summary"][state], p[state], "{state} at step {step}");
+            }
             assert!(p["active"].as_u64().unwrap() <= LINES as u64);
         }
+    }
+
+    #[test]
+    fn the_calls_pages_agree_with_the_status() {
+        let batch = DemoBatch::new("demo");
+        let status = batch.status(0.0, 60.0);
+        let recent: Vec<&str> = status["progress"]["recent_calls"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["jobId"].as_str().unwrap())
+            .collect();
+        let mut seen = Vec::new();
+        for filter in ["completed", "failed"] {
+            let first = batch.calls_page(0.0, 60.0, filter, 1, 100);
+            let pages = first["pagination"]["totalPages"].as_u64().unwrap();
+            for page in 1..=pages {
+                let body = batch.calls_page(0.0, 60.0, filter, page, 100);
+                for call in body["calls"].as_array().unwrap() {
+                    assert_eq!(call["status"], filter);
+                    seen.push(call["jobId"].as_str().unwrap().to_owned());
+                }
+            }
+            assert_eq!(
+                first["pagination"]["total"], status["progress"][filter],
+                "{filter}"
+            );
+        }
+        assert!(recent.iter().all(|id| seen.iter().any(|s| s == id)));
+    }
+
+    #[test]
+    fn a_large_batch_pages_past_four_thousand() {
+        let batch = DemoBatch::new("demo-large");
+        let body = batch.calls_page(0.0, 0.0, "all", 169, 25);
+        assert_eq!(body["pagination"]["total"], 4_200);
+        assert_eq!(body["pagination"]["totalPages"], 168);
+        assert_eq!(body["calls"].as_array().unwrap().len(), 0);
+        let last = batch.calls_page(0.0, 0.0, "waiting", 168, 25);
+        assert_eq!(last["calls"][24]["jobId"], "call_04200");
+        assert_eq!(last["pagination"]["hasNext"], false);
     }
 }

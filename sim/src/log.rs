@@ -16,6 +16,10 @@ pub struct Entry {
     pub method: String,
     /// Path as received (still percent-encoded).
     pub path: String,
+    /// The query string as received, without `?` (empty when none).
+    pub query: String,
+    /// Which endpoint: `status` or `calls`.
+    pub endpoint: &'static str,
     /// The batch id, for batch requests.
     pub batch_id: Option<String>,
     /// Whether `x-api-key` was present and non-empty.
@@ -26,7 +30,8 @@ pub struct Entry {
     pub api_key: Option<String>,
     /// The `Origin` header, if any.
     pub origin: Option<String>,
-    /// Whether another request for the same batch was still open when this arrived.
+    /// Whether another request for the same batch and endpoint was still open
+    /// when this arrived.
     pub overlapped: bool,
 }
 
@@ -80,7 +85,10 @@ impl RequestLog {
     pub fn record(&self, mut entry: Entry) -> Option<OpenRequest> {
         entry.at_ms = self.now_ms();
         let mut inner = self.lock();
-        let open = entry.batch_id.clone().map(|batch_id| {
+        let open = entry.batch_id.as_ref().map(|batch_id| {
+            // Keyed by endpoint too: the status poll and the explorer are two
+            // request streams, each one at a time.
+            let batch_id = format!("{batch_id} {}", entry.endpoint);
             let count = inner.open.entry(batch_id.clone()).or_default();
             entry.overlapped = *count > 0;
             *count += 1;

@@ -4,7 +4,7 @@
 //! it exactly as it verifies the real API. Each test starts its own stack, so
 //! one failure does not hide the others:
 //! - the key stays on the server and many viewers cost upstream one request a second;
-//! - only GET of the status endpoint gets through;
+//! - only GET of the status endpoint and of a checked calls page gets through;
 //! - the site is served with the documented headers, its CSP matching the page;
 //! - an upstream whose certificate the proxy cannot verify gets 502, and never the key.
 //!
@@ -491,7 +491,12 @@ async fn nothing_but_get_of_a_well_formed_batch_id_reaches_upstream() {
         ),
         ("GET", format!("/v1/api/batch-calls/{long}"), 404),
         ("GET", "/v1/api/batch-calls/a.b".to_owned(), 404),
-        ("GET", "/v1/api/batch-calls/demo-x/calls".to_owned(), 404),
+        ("DELETE", "/v1/api/batch-calls/demo-x/calls".to_owned(), 405),
+        (
+            "GET",
+            "/v1/api/batch-calls/demo-x/calls/more".to_owned(),
+            404,
+        ),
         ("GET", "/v1/api/batch-calls".to_owned(), 404),
     ] {
         let reply = request(stack.port, method, &path, &[]).await;
@@ -507,6 +512,67 @@ async fn nothing_but_get_of_a_well_formed_batch_id_reaches_upstream() {
     let good = stack.get("/v1/api/batch-calls/demo-x", &[]).await;
     assert_eq!(good.status, 200, "{}", good.text());
     assert_eq!(stack.upstream_saw("demo-x").await.len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn calls_pages_are_checked_before_upstream_and_cached_per_page() {
+    let stack = Stack::start("calls", Upstream::Trusted).await;
+    let batch = "demo-nginx-calls";
+    let base = format!("/v1/api/batch-calls/{batch}/calls");
+    for query in [
+        "page=0",
+        "page=100001",
+        "page=abc",
+        "page=1%0a",
+        "page=-1",
+        "limit=0",
+        "limit=101",
+        "status=queued",
+        "status=ALL",
+        "status=failed%20",
+        "page=2&limit=1000",
+    ] {
+        let reply = stack.get(&format!("{base}?{query}"), &[]).await;
+        assert_eq!(reply.status, 400, "?{query}: {}", reply.text());
+        let body: serde_json::Value = serde_json::from_slice(&reply.body).expect("JSON");
+        assert!(body["message"].as_str().unwrap().contains("limit 1-100"));
+    }
+    assert!(
+        stack.upstream_saw(batch).await.is_empty(),
+        "a refused query reached upstream"
+    );
+    let mut upstream_queries = Vec::new();
+    for (query, page, limit, status) in [
+        ("", 1, 20, "all"),
+        ("?page=3&limit=100&status=failed", 3, 100, "failed"),
+        (
+            "?status=completed&page=100000&extra=x",
+            100_000,
+            20,
+            "completed",
+        ),
+        ("?limit=7&page=2&page=9", 2, 7, "all"),
+    ] {
+        let reply = stack.get(&format!("{base}{query}"), &[]).await;
+        assert_eq!(reply.status, 200, "{query}: {}", reply.text());
+        let body: serde_json::Value = serde_json::from_slice(&reply.body).expect("JSON");
+        assert_eq!(body["pagination"]["page"], page, "{query}");
+        assert_eq!(body["pagination"]["limit"], limit, "{query}");
+        upstream_queries.push(format!("page={page}&limit={limit}&status={status}"));
+        // The same page again within the second comes from the cache.
+        let again = stack.get(&format!("{base}{query}"), &[]).await;
+        assert_eq!(again.header("x-cache-status"), Some("HIT"), "{query}");
+    }
+    let saw: Vec<String> = stack
+        .upstream_saw(batch)
+        .await
+        .iter()
+        .map(|e| e["query"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    assert_eq!(
+        saw, upstream_queries,
+        "upstream sees only the checked query, once per page"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

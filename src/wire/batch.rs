@@ -68,7 +68,7 @@ impl BatchState {
 }
 
 /// How one call ended, as the call's `status` field names it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub enum CallOutcome {
     /// The call completed.
     Completed,
@@ -77,11 +77,12 @@ pub enum CallOutcome {
     /// Any other value (`no-answer`, `active`, ...), kept as its text.
     Other(String),
     /// No status on the call.
+    #[default]
     Missing,
 }
 
 impl CallOutcome {
-    fn from_wire(text: Option<&str>) -> Self {
+    pub(crate) fn from_wire(text: Option<&str>) -> Self {
         match text.map(str::trim) {
             None | Some("") => CallOutcome::Missing,
             Some(t) if t.eq_ignore_ascii_case("completed") => CallOutcome::Completed,
@@ -234,7 +235,7 @@ fn recent_call(item: &Json) -> RecentCall {
 
 /// A count: absent, null, negative or unreadable values read as 0; fractions
 /// round; numbers sent as text count.
-fn count(object: &Json, key: &str) -> u64 {
+pub(crate) fn count(object: &Json, key: &str) -> u64 {
     match object.numeric(key) {
         // `as` saturates, so 1e300 reads as u64::MAX rather than wrapping.
         Some(n) if n > 0.0 => n.round() as u64,
@@ -243,7 +244,7 @@ fn count(object: &Json, key: &str) -> u64 {
 }
 
 /// A point in time, normalised to epoch ms by [`epoch_ms`].
-fn instant(object: &Json, key: &str) -> Option<f64> {
+pub(crate) fn instant(object: &Json, key: &str) -> Option<f64> {
     object.numeric(key).and_then(epoch_ms)
 }
 
@@ -264,12 +265,12 @@ pub fn epoch_ms(value: f64) -> Option<f64> {
 }
 
 /// A non-negative quantity.
-fn non_negative(object: &Json, key: &str) -> Option<f64> {
+pub(crate) fn non_negative(object: &Json, key: &str) -> Option<f64> {
     object.numeric(key).filter(|n| *n >= 0.0)
 }
 
 /// A non-empty string.
-fn text(object: &Json, key: &str) -> Option<String> {
+pub(crate) fn text(object: &Json, key: &str) -> Option<String> {
     object
         .string(key)
         .filter(|s| !s.trim().is_empty())
