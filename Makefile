@@ -33,7 +33,7 @@ lint: tools
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets --all-features -- -D warnings
 	cargo clippy --target wasm32-unknown-unknown --all-features --lib --test browser -- -D warnings
-	cargo clippy --target wasm32-unknown-unknown -p batch-status-site -- -D warnings
+	cargo clippy --target wasm32-unknown-unknown -p batch-status-site -p batch-status-explorer -- -D warnings
 
 ## unit: pure logic and the sim, on the host
 unit: tools

@@ -86,6 +86,29 @@ function pageHelpers() {
     observer.observe(root(), { subtree: true, attributes: true, childList: true });
     trigger();
   });
+  /** Turns the explorer's page (Next, then Previous) and resolves with the ms until the rows are in the DOM. */
+  window.__explorerPage = (forward) => new Promise((resolve) => {
+    const explorer = root().querySelector('[part=explorer]');
+    const body = explorer.querySelector('tbody');
+    const start = performance.now();
+    const observer = new MutationObserver(() => {
+      observer.disconnect();
+      resolve(performance.now() - start);
+    });
+    observer.observe(body, { childList: true });
+    explorer.querySelector(`[aria-label="${forward ? 'Next page' : 'Previous page'}"]`).click();
+  });
+  /** Exports the calls of the widget's batch; resolves with the longest long task meanwhile and the rows. */
+  window.__exportLongestTask = async () => {
+    const tasks = [];
+    const observer = new PerformanceObserver((list) => tasks.push(...list.getEntries().map((e) => e.duration)));
+    observer.observe({ entryTypes: ['longtask'] });
+    const file = await document.querySelector('batch-status').exportCalls({ status: 'all' });
+    const rows = (await file.text()).split('\r\n').filter(Boolean).length - 1;
+    await new Promise((r) => setTimeout(r, 100));
+    observer.disconnect();
+    return { longest: Math.max(0, ...tasks), rows };
+  };
   window.__memory = async () => {
     window.gc?.();
     let wasm = 0;
@@ -152,6 +175,42 @@ async function measureUpdates(browser, calls) {
   }
   await context.close();
   return times;
+}
+
+/** One explorer page of 100 calls drawn, against the widget's own update at 100 recent calls. */
+async function measureExplorerPage(browser) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.addInitScript(pageHelpers);
+  await page.goto(`${ORIGIN}/__sim/host-page?${new URLSearchParams({
+    src: '/batch-status.js', 'batch-id': 'demo-large-bench', 'workspace-id': 'ws_bench', 'api-base': '/',
+    interval: '3600', 'page-size': '100',
+  })}`);
+  await page.evaluate(() => window.__firstData);
+  await page.locator('.bs-explore').click();
+  await page.locator('[part=explorer] table[aria-busy=false] tbody tr:nth-child(100)').waitFor({ state: 'attached' });
+  const times = [];
+  for (let run = 0; run < RUNS + 2; run += 1) {
+    const ms = await page.evaluate((forward) => window.__explorerPage(forward), run % 2 === 0);
+    await page.locator('[part=explorer] table[aria-busy=false]').waitFor({ state: 'attached' });
+    if (run >= 2) times.push(ms);
+  }
+  await context.close();
+  return times;
+}
+
+/** Building the CSV of a 10,000-call batch: the longest task it causes. */
+async function measureExport(browser) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.addInitScript(pageHelpers);
+  await page.goto(`${ORIGIN}/__sim/host-page?${new URLSearchParams({
+    src: '/batch-status.js', 'batch-id': 'demo-xl-bench', 'workspace-id': 'ws_bench', 'api-base': '/', interval: '3600',
+  })}`);
+  await page.evaluate(() => window.__firstData);
+  const result = await page.evaluate(() => window.__exportLongestTask());
+  await context.close();
+  return result;
 }
 
 async function measureMemory(browser) {
@@ -247,6 +306,7 @@ function sizes() {
   }, { gzip: 0, brotli: 0 });
   return {
     widget: measure(files('dist', /^batch-status(-widget(_bg)?\.[0-9a-f]{10}\.(js|wasm)|\.js)$/)),
+    explorer: measure(files('dist', /^batch-status-explorer(_bg)?\.[0-9a-f]{10}\.(js|wasm)$/)),
     reference: measure(files('bench/reference', /\.(js|css)$/)),
   };
 }
@@ -271,6 +331,8 @@ async function main() {
     console.error('bench: boot'); const boot = await measureBoot(browser);
     const updates = {};
     for (const n of SIZES) { console.error(`bench: update ${n}`); updates[n] = await measureUpdates(browser, n); }
+    console.error('bench: explorer'); const explorerPage = await measureExplorerPage(browser);
+    console.error('bench: export'); const exported = await measureExport(browser);
     console.error('bench: memory'); const memory = await measureMemory(browser);
     console.error('bench: widgets'); const many = { one: await measureWidgets(browser, 1), twenty: await measureWidgets(browser, 20) };
     console.error('bench: idle'); const idle = await measureIdle(browser);
@@ -284,9 +346,13 @@ async function main() {
     const rows = [
       ['Size, gzip (wasm + JS; JS + CSS)', kb(size.widget.gzip), kb(size.reference.gzip), (size.widget.gzip / size.reference.gzip).toFixed(1), '–'],
       ['Size, brotli', kb(size.widget.brotli), kb(size.reference.brotli), (size.widget.brotli / size.reference.brotli).toFixed(1), '–'],
+      ['Calls explorer, loaded on first use, gzip (brotli)', `${kb(size.explorer.gzip)} (${kb(size.explorer.brotli)})`, '–', '–', '–'],
       ['Boot: navigation to first data painted', spread(boot.widget), spread(boot.reference), ratio(boot.widget, boot.reference), '≤ 1.5'],
       ...SIZES.map((n) => [`Update with ${n.toLocaleString('en')} recent calls`, spread(updates[n].widget), spread(updates[n].reference),
         ratio(updates[n].widget, updates[n].reference), n === 100 ? '≤ 2.0' : n === 10000 ? '≤ 3.0' : '–']),
+      ['Calls explorer: one page of 100 calls, against the widget\'s update at 100 recent calls', spread(explorerPage), spread(updates[100].widget),
+        ratio(explorerPage, updates[100].widget), '≤ 1.5'],
+      [`CSV export of ${exported.rows.toLocaleString('en')} calls: longest task`, `${exported.longest.toFixed(0)} ms`, '–', '–', '≤ 200 ms'],
       ['Update growth, 10 → 10,000 calls (median ×)', `×${growthRatio('widget')}`, `×${growthRatio('reference')}`, '–', '–'],
       ['Memory (JS heap + wasm) after 100 updates', mb(totals(memory.widget)[0]), mb(totals(memory.reference)[0]), (totals(memory.widget)[0] / totals(memory.reference)[0]).toFixed(2), '–'],
       ['Memory after 10,000 updates', mb(totals(memory.widget)[1]), mb(totals(memory.reference)[1]), (totals(memory.widget)[1] / totals(memory.reference)[1]).toFixed(2), '–'],

@@ -9,16 +9,25 @@ features=${2:-}
 here=$(dirname "$0")
 trunk build --release --dist "$dist" ${features:+--features "$features"}
 "$here/guard-glue.sh" "$dist/batch-status-widget.js"
-minify=(batch-status-widget.js batch-status.js)
+minify=(batch-status-widget.js batch-status.js batch-status-explorer.js)
+opt=(-Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext
+  --enable-reference-types --enable-multivalue --strip-debug --strip-producers)
+# A workspace member's wasm, bound for the web as $dist/NAME.js + NAME_bg.wasm.
+bindgen() {
+  local package=$1 name=$2
+  cargo build --release --target wasm32-unknown-unknown -p "$package"
+  wasm-bindgen --target web --no-typescript --out-dir "$dist" --out-name "$name" \
+    "target/wasm32-unknown-unknown/release/${package//-/_}.wasm"
+  wasm-opt "${opt[@]}" "$dist/${name}_bg.wasm" -o "$dist/${name}_bg.wasm"
+}
+# The calls explorer and CSV export: a second wasm, loaded on first use
+# (explorer/), behind the same crash boundary as the widget.
+bindgen batch-status-explorer batch-status-explorer
+"$here/guard-glue.sh" "$dist/batch-status-explorer.js"
 # The static site's page logic is a wasm of its own (site/), so embedding pages
 # never download it. The fault-injection copy serves host pages only: no site.
 if [ -z "$features" ]; then
-  cargo build --release --target wasm32-unknown-unknown -p batch-status-site
-  wasm-bindgen --target web --no-typescript --out-dir "$dist" --out-name batch-status-site \
-    target/wasm32-unknown-unknown/release/batch_status_site.wasm
-  wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
-    --enable-reference-types --enable-multivalue --strip-debug --strip-producers \
-    "$dist/batch-status-site_bg.wasm" -o "$dist/batch-status-site_bg.wasm"
+  bindgen batch-status-site batch-status-site
   minify+=(batch-status-site.js)
 fi
 for file in "${minify[@]}"; do

@@ -6,14 +6,14 @@ set -euo pipefail
 dist=${1:-dist}
 cd "$dist"
 entry=batch-status.js
-for pair in "batch-status-widget.js:js" "batch-status-widget_bg.wasm:wasm"; do
-  file=${pair%%:*}
-  ext=${pair##*:}
+for file in batch-status-widget.js batch-status-widget_bg.wasm \
+  batch-status-explorer.js batch-status-explorer_bg.wasm; do
   [ -f "$file" ] || { echo "fingerprint: $dist/$file is missing" >&2; exit 1; }
+  stem=${file%.*}
+  ext=${file##*.}
   hash=$(sha256sum "$file" | cut -c1-10)
-  hashed="batch-status-widget.$hash.$ext"
-  [ "$ext" = wasm ] && hashed="batch-status-widget_bg.$hash.$ext"
-  rm -f batch-status-widget.*."$ext" batch-status-widget_bg.*."$ext"
+  hashed="$stem.$hash.$ext"
+  rm -f "$stem".*."$ext"
   mv "$file" "$hashed"
   sed -i "s#\./$file#./$hashed#g" "$entry"
   grep -q "$hashed" "$entry" || { echo "fingerprint: $entry does not name $file" >&2; exit 1; }

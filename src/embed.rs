@@ -5,7 +5,6 @@
 
 pub mod events;
 pub mod mount;
-pub mod options;
 pub mod styles;
 
 pub use mount::{mount_widget, WidgetHandle};

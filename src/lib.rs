@@ -15,6 +15,8 @@ pub mod wire;
 #[cfg(all(target_arch = "wasm32", feature = "embed"))]
 pub mod embed;
 #[cfg(target_arch = "wasm32")]
+pub mod options;
+#[cfg(target_arch = "wasm32")]
 pub mod view;
 
 /// Talc instead of the standard dlmalloc: 2.6 KB gzip less for every embedding

@@ -13,6 +13,7 @@ pub use breakdown::{percent_label, Breakdown, Fractions};
 pub use clock::{clock_face, ClockTimes};
 pub use eta::EtaEstimator;
 pub mod messages;
+pub mod paging;
 pub mod poll_error;
 pub mod summary;
 

@@ -12,6 +12,6 @@ pub mod progress;
 pub mod timing;
 pub mod widget;
 
-pub use batch_view::{batch_view, BatchViewProps, Polling};
+pub use batch_view::{batch_view, BatchViewProps, ExplorerControl, Polling};
 pub use intl::Intl;
 pub use widget::{Widget, WidgetEvent, WidgetProps};

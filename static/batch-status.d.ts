@@ -22,6 +22,10 @@ export interface BatchStatusOptions {
   theme?: "light" | "dark" | "auto" | null;
   /** Rows of the recent-calls table, 0 to 500. Default 10. */
   maxRows?: number | string | null;
+  /** The "Show all calls" control under the recent calls (default on). Off hides the control only: `openExplorer()` still opens it. */
+  explorer?: boolean | "on" | "off" | null;
+  /** Calls per page of the calls explorer, 1 to 100. Default 25. */
+  pageSize?: number | string | null;
   /**
    * Sent as `x-api-key`. Omit (or empty) when a same-origin proxy adds it. Never stored in the DOM.
    * In `update()`: `undefined` (or leaving it out) keeps the key; `null` resets it, so no key is sent.
@@ -29,8 +33,36 @@ export interface BatchStatusOptions {
   apiKey?: string | null;
 }
 
+/** A state of the calls explorer and of `exportCalls()`: the `/calls` endpoint's `status`. */
+export type CallState = "all" | "waiting" | "active" | "completed" | "failed";
+
+/** What `exportCalls()` exports. */
+export interface ExportRequest {
+  /** Which calls. Default `all`. */
+  status?: CallState;
+  /** Called after each page (100 calls) with the rows written so far and the calls in the state. */
+  onProgress?: (rows: number, total: number) => void;
+  /** Aborting it stops the export; the promise then rejects with an `AbortError`. */
+  signal?: AbortSignal;
+}
+
+/** What the calls explorer and the export add to the element and the handle. */
+export interface CallsExplorer {
+  /** Opens the calls explorer in the card (its code loads on first use). */
+  openExplorer(): void;
+  /** Closes it; the focus goes back to its control. */
+  closeExplorer(): void;
+  /**
+   * Every call in a state as a CSV file (UTF-8 with a BOM, RFC 4180, formulas
+   * defused, phones masked unless masking is off), with no UI. Fetches 100 calls a
+   * request, one at a time, and stops at 100,000 rows. Rejects with the error's
+   * message (never the key) when the API refuses.
+   */
+  exportCalls(request?: ExportRequest): Promise<Blob>;
+}
+
 /** Returned by `mount()`. */
-export interface BatchStatusHandle {
+export interface BatchStatusHandle extends CallsExplorer {
   /** Changes options; unnamed ones keep their values, `null` resets one to its default (`apiKey: null` removes the key). */
   update(options: BatchStatusOptions): void;
   /** Polls now; a crashed widget starts again. */
@@ -94,7 +126,7 @@ export const ready: Promise<unknown>;
 export function mount(element: HTMLElement, options?: BatchStatusOptions): BatchStatusHandle;
 
 /** The `<batch-status>` element. */
-export interface BatchStatusElement extends HTMLElement {
+export interface BatchStatusElement extends HTMLElement, CallsExplorer {
   /** Write-only. */
   apiKey: string | undefined;
   readonly hasApiKey: boolean;

@@ -83,8 +83,56 @@ function release(glue) {
 
 const ATTRIBUTES = [
   'batch-id', 'workspace-id', 'api-base', 'api-path', 'interval', 'timeout',
-  'mask-phones', 'locale', 'theme', 'max-rows',
+  'mask-phones', 'locale', 'theme', 'max-rows', 'explorer', 'page-size',
 ];
+
+// The calls explorer and the CSV export are a second wasm, fetched the first
+// time a widget opens the explorer or a host asks for an export: pages that never
+// do never download it. One instance serves every widget on the page; should it
+// crash, its explorers say so, and the next use loads a fresh one.
+const EXPLORER_GLUE = new URL('./batch-status-explorer.js', import.meta.url).href;
+const EXPLORER_WASM = new URL('./batch-status-explorer_bg.wasm', import.meta.url);
+let explorerLoads = 0;
+let explorerModule = null;
+/** Runners whose explorer is open, told if the explorer instance crashes. */
+const explorerUsers = new Set();
+
+function loadExplorer() {
+  if (!explorerModule) {
+    explorerLoads += 1;
+    const url = explorerLoads === 1 ? EXPLORER_GLUE : `${EXPLORER_GLUE}#${explorerLoads}`;
+    const loading = import(url).then(async (glue) => {
+      await glue.default({ module_or_path: EXPLORER_WASM });
+      const lifeline = new AbortController();
+      glue.setLifeline(lifeline.signal);
+      glue.watchCrash(() => {
+        lifeline.abort();
+        if (explorerModule === loading) explorerModule = null;
+        for (const runner of [...explorerUsers]) runner.explorerCrashed();
+      });
+      return glue;
+    });
+    explorerModule = loading;
+    loading.catch(() => {
+      if (explorerModule === loading) explorerModule = null;
+    });
+  }
+  return explorerModule;
+}
+
+/** The key of an options object, as text ('' sends none). */
+function keyOf(options) {
+  return options.apiKey == null ? '' : String(options.apiKey);
+}
+
+/** `exportCalls()` of an element or a mount handle. */
+async function exportCalls(options, { status = 'all', onProgress, signal } = {}) {
+  const glue = await loadExplorer();
+  const result = glue.exportCalls(options, keyOf(options), status, onProgress, signal);
+  // A crashed instance answers nothing instead of a promise.
+  if (!(result instanceof Promise)) throw Error('The export stopped after an internal error.');
+  return result;
+}
 
 const CRASH_MESSAGE = 'This widget stopped after an internal error.';
 
@@ -133,9 +181,14 @@ class Runner {
   #options;
   #glue = null;
   #handle = null;
+  /** The explorer's place in the card while it is open, and the explorer in it. */
+  #slot = null;
+  #explorer = null;
   #run = 0;
   #paused = false;
   #crashed = false;
+  /** openExplorer() asked before the widget was mounted. */
+  #wantExplorer = false;
 
   constructor(host, options) {
     this.#host = host;
@@ -165,8 +218,12 @@ class Runner {
       return;
     }
     this.#glue = glue;
-    this.#handle = this.#guarded(run, () => glue.mountWidget(this.#host, this.#options()));
+    this.#handle = this.#guarded(
+      run,
+      () => glue.mountWidget(this.#host, this.#options(), (slot) => this.#explore(slot)),
+    );
     if (this.#paused) this.call((handle) => handle.pause());
+    if (this.#wantExplorer) this.call((handle) => handle.showExplorer(true));
   }
 
   /** Polls now; a crashed widget starts again, as its Restart button does. */
@@ -185,8 +242,73 @@ class Runner {
     this.call((handle) => (value ? handle.pause() : handle.resume()));
   }
 
+  /** The card made room for the explorer (`slot`), or took it away (null). */
+  #explore(slot) {
+    this.#closeExplorer();
+    this.#slot = slot;
+    if (slot) this.#openExplorer(slot);
+  }
+
+  async #openExplorer(slot) {
+    let glue;
+    try {
+      glue = await loadExplorer();
+    } catch {
+      if (slot === this.#slot) showFailure(slot, 'The list of calls could not load.');
+      return;
+    }
+    if (slot !== this.#slot || this.#explorer) return;
+    const options = this.#options();
+    const onClose = () => this.showExplorer(false);
+    const explorer = glue.openExplorer(slot, options, keyOf(options), onClose);
+    // A crashed explorer instance answers nothing instead of a handle.
+    if (typeof explorer?.destroy !== 'function') {
+      this.explorerCrashed();
+      return;
+    }
+    this.#explorer = explorer;
+    explorerUsers.add(this);
+  }
+
+  #closeExplorer() {
+    const explorer = this.#explorer;
+    this.#explorer = null;
+    explorerUsers.delete(this);
+    try {
+      explorer?.destroy();
+      explorer?.free();
+    } catch {
+      // Its instance crashed: nothing of it is left to stop.
+    }
+  }
+
+  /** The explorer instance crashed: this widget's explorer says so. */
+  explorerCrashed() {
+    this.#explorer = null;
+    explorerUsers.delete(this);
+    if (this.#slot) {
+      showFailure(this.#slot, 'The list of calls stopped after an internal error. Close it and open it again.');
+    }
+  }
+
+  /** Options or the key changed: an open explorer starts again with them. */
+  optionsChanged() {
+    if (this.#slot && this.#explorer) {
+      this.#closeExplorer();
+      this.#openExplorer(this.#slot);
+    }
+  }
+
+  /** Opens (`true`) or closes the calls explorer. */
+  showExplorer(open) {
+    this.#wantExplorer = open;
+    this.call((handle) => handle.showExplorer(open));
+  }
+
   /** Removes the widget; an instance still loading is dropped when it arrives. */
   stop() {
+    this.#closeExplorer();
+    this.#slot = null;
     this.call((handle) => {
       handle.destroy();
       handle.free();
@@ -211,6 +333,8 @@ class Runner {
 
   #crash(run) {
     if (run !== this.#run) return;
+    this.#closeExplorer();
+    this.#slot = null;
     this.#run += 1;
     this.#crashed = true;
     this.#glue = null;
@@ -240,6 +364,7 @@ class BatchStatusElement extends HTMLElement {
   set apiKey(value) {
     this.#key = value == null ? '' : String(value);
     this.#runner.call((handle) => handle.setApiKey(this.#key));
+    this.#runner.optionsChanged();
   }
 
   get apiKey() { return undefined; }
@@ -271,7 +396,10 @@ class BatchStatusElement extends HTMLElement {
   }
 
   attributeChangedCallback(name, oldValue, value) {
-    if (oldValue !== value) this.#runner.call((handle) => handle.update({ [name]: value }));
+    if (oldValue !== value) {
+      this.#runner.call((handle) => handle.update({ [name]: value }));
+      this.#runner.optionsChanged();
+    }
   }
 
   /** Polls now (a crashed widget starts again). */
@@ -282,6 +410,17 @@ class BatchStatusElement extends HTMLElement {
 
   /** Polls at once if a poll came due while paused, then on schedule. */
   resume() { this.#runner.paused = false; }
+
+  /** Opens the calls explorer in the card (also when `explorer="off"` hides its button). */
+  openExplorer() { this.#runner.showExplorer(true); }
+
+  /** Closes the calls explorer. */
+  closeExplorer() { this.#runner.showExplorer(false); }
+
+  /** Resolves to a CSV `Blob` of the calls in `status` (default `all`). */
+  exportCalls(request) {
+    return exportCalls({ ...this.#attributes(), apiKey: this.#key }, request);
+  }
 }
 
 if (!customElements.get('batch-status')) {
@@ -302,10 +441,14 @@ export function mount(element, options = {}) {
     update(next) {
       Object.assign(current, next);
       runner.call((handle) => handle.update(next));
+      runner.optionsChanged();
     },
     refresh() { runner.refresh(); },
     pause() { runner.paused = true; },
     resume() { runner.paused = false; },
     destroy() { runner.stop(); },
+    openExplorer() { runner.showExplorer(true); },
+    closeExplorer() { runner.showExplorer(false); },
+    exportCalls(request) { return exportCalls({ ...current }, request); },
   };
 }

@@ -7,7 +7,7 @@ use batch_status_widget::config::Settings;
 use batch_status_widget::controller::fetch::parse_json;
 use batch_status_widget::embed::{mount_widget, WidgetHandle};
 use batch_status_widget::model::PollError;
-use batch_status_widget::view::{batch_view, BatchViewProps, Intl, Polling};
+use batch_status_widget::view::{batch_view, BatchViewProps, ExplorerControl, Intl, Polling};
 use batch_status_widget::wire::{BatchStatus, ErrorBody};
 use std::rc::Rc;
 use wasm_bindgen::{JsCast, JsValue};
@@ -70,6 +70,9 @@ struct Harness {
     settings: Rc<Settings>,
     #[prop_or_default]
     eta_at: Option<f64>,
+    /// The "Show all calls" control: absent, closed or open.
+    #[prop_or_default]
+    explorer: Option<bool>,
 }
 
 #[function_component(View)]
@@ -88,6 +91,12 @@ fn view(props: &Harness) -> Html {
         polling: Polling::Live,
         root: NodeRef::default(),
         on_refresh: Callback::noop(),
+        explorer: props.explorer.map(|open| ExplorerControl {
+            open,
+            button: NodeRef::default(),
+            slot: NodeRef::default(),
+            on_toggle: Callback::noop(),
+        }),
     })
 }
 
@@ -132,6 +141,55 @@ fn progressbar(root: &Element) -> Element {
 }
 
 #[wasm_bindgen_test]
+async fn the_show_all_calls_control_says_whether_the_explorer_is_open() {
+    let seed = status(fixture!("status-processing-seed.json").1);
+    let harness = |explorer| Harness {
+        status: Some(seed.clone()),
+        error: None,
+        settings: settings(),
+        eta_at: None,
+        explorer,
+    };
+    let off = render(harness(None)).await;
+    assert!(
+        off.query_selector(".bs-explore").unwrap().is_none(),
+        "turned off: no control"
+    );
+    let closed = render(harness(Some(false))).await;
+    let button = closed
+        .query_selector("button.bs-explore")
+        .unwrap()
+        .expect("a button");
+    assert_eq!(button.text_content().as_deref(), Some("Show all calls"));
+    assert_eq!(
+        button.get_attribute("aria-expanded").as_deref(),
+        Some("false")
+    );
+    assert!(closed
+        .query_selector(".bs-explorer-slot")
+        .unwrap()
+        .is_none());
+    let open = render(harness(Some(true))).await;
+    let button = open
+        .query_selector("button.bs-explore")
+        .unwrap()
+        .expect("a button");
+    assert_eq!(button.text_content().as_deref(), Some("Hide all calls"));
+    assert_eq!(
+        button.get_attribute("aria-expanded").as_deref(),
+        Some("true")
+    );
+    let slot = open
+        .query_selector(".bs-explorer-slot")
+        .unwrap()
+        .expect("a place for it");
+    assert_eq!(slot.child_element_count(), 0, "the view never fills it");
+    for root in [off, closed, open] {
+        root.remove();
+    }
+}
+
+#[wasm_bindgen_test]
 async fn every_fixture_renders_its_numbers_and_nothing_broken() {
     for (name, body) in STATUS_FIXTURES {
         let status = status(body);
@@ -140,6 +198,7 @@ async fn every_fixture_renders_its_numbers_and_nothing_broken() {
             error: None,
             settings: settings(),
             eta_at: None,
+            explorer: None,
         })
         .await;
         let text = text_of(&root);
@@ -173,6 +232,7 @@ async fn the_documented_example_reads_right_to_a_screen_reader() {
         error: None,
         settings: settings(),
         eta_at: None,
+        explorer: None,
     })
     .await;
     let bar = progressbar(&root);
@@ -207,6 +267,7 @@ async fn large_counts_use_the_locale_grouping() {
         error: None,
         settings: settings(),
         eta_at: None,
+        explorer: None,
     })
     .await;
     let text = text_of(&root);
@@ -223,6 +284,7 @@ async fn hostile_strings_render_as_inert_text() {
         error: None,
         settings: settings(),
         eta_at: None,
+        explorer: None,
     })
     .await;
     for tag in ["img", "script", "b"] {
@@ -251,6 +313,7 @@ async fn calls_are_listed_newest_first_with_their_error_or_duration() {
         error: None,
         settings: settings(),
         eta_at: None,
+        explorer: None,
     })
     .await;
     let rows = root.query_selector_all("tbody tr").unwrap();
@@ -282,6 +345,7 @@ async fn an_error_keeps_the_last_data_and_says_it_is_stale() {
         error: Some(error),
         settings: settings(),
         eta_at: None,
+        explorer: None,
     })
     .await;
     let text = text_of(&root);
@@ -308,6 +372,7 @@ async fn not_found_names_the_batch_and_workspace() {
         error: Some(error),
         settings: settings(),
         eta_at: None,
+        explorer: None,
     })
     .await;
     let text = text_of(&root);
@@ -325,7 +390,7 @@ async fn mount_with(host: &Element, options: &[(&str, &str)]) -> WidgetHandle {
     for (name, value) in options {
         js_sys::Reflect::set(&object, &(*name).into(), &(*value).into()).unwrap();
     }
-    let handle = mount_widget(host.clone(), object.into()).expect("mounts");
+    let handle = mount_widget(host.clone(), object.into(), None).expect("mounts");
     yew::scheduler::flush().await;
     handle
 }
@@ -469,6 +534,7 @@ async fn the_time_left_row_counts_down_to_the_estimate() {
         error: None,
         settings: settings(),
         eta_at: Some(NOW + 90_000.0),
+        explorer: None,
     })
     .await;
     let eta = root
@@ -489,6 +555,7 @@ async fn a_body_without_counts_says_so_instead_of_showing_zeros() {
         error: None,
         settings: settings(),
         eta_at: None,
+        explorer: None,
     })
     .await;
     let text = text_of(&root);
@@ -549,6 +616,7 @@ async fn the_deepest_screen_uses_at_most_a_quarter_of_the_stack() {
         error: Some(error),
         settings: Rc::new(settings),
         eta_at: Some(NOW + 60_000.0),
+        explorer: None,
     })
     .await;
     let host = container();

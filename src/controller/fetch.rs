@@ -6,11 +6,12 @@ use crate::config::{ApiKey, Settings};
 use crate::model::mask::scrub;
 use crate::model::PollError;
 use crate::wire::{BatchStatus, ErrorBody, Json};
-use gloo_net::http::Request;
 use js_sys::{Array, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{AbortSignal, Blob, ReadableStreamDefaultReader, RequestCache};
+use web_sys::{
+    AbortSignal, Blob, Headers, ReadableStreamDefaultReader, RequestCache, RequestInit, Response,
+};
 
 #[wasm_bindgen]
 extern "C" {
@@ -31,22 +32,53 @@ pub async fn fetch_status(
     api_key: &ApiKey,
     signal: &AbortSignal,
 ) -> Result<BatchStatus, PollError> {
-    let mut request = Request::get(&settings.status_url())
-        .header("x-workspace-id", &settings.workspace_id)
-        .cache(RequestCache::NoStore)
-        .abort_signal(Some(signal));
+    let body = fetch_json(&settings.status_url(), settings, api_key, signal).await?;
+    BatchStatus::from_json(&body).ok_or(PollError::Malformed)
+}
+
+/// GETs `url` with the workspace and key headers and reads a JSON body, every
+/// string in it scrubbed of the key. An error status is a [`PollError::Http`]
+/// with its `{error, message}` and `Retry-After`; a success that is not JSON is
+/// [`PollError::Malformed`].
+pub async fn fetch_json(
+    url: &str,
+    settings: &Settings,
+    api_key: &ApiKey,
+    signal: &AbortSignal,
+) -> Result<Json, PollError> {
+    // The browser's fetch as web-sys binds it: a wrapper crate would add bytes
+    // to every page for nothing the widget uses.
+    let headers = Headers::new().map_err(|_| PollError::Network)?;
+    headers
+        .set("x-workspace-id", &settings.workspace_id)
+        .map_err(|_| PollError::Network)?;
     // No key means a same-origin proxy adds it: send no header at all.
     if let Some(key) = api_key.header_value() {
-        request = request.header("x-api-key", key);
+        headers
+            .set("x-api-key", key)
+            .map_err(|_| PollError::Network)?;
     }
-    let response = request.send().await.map_err(|_| PollError::Network)?;
+    let init = RequestInit::new();
+    init.set_headers(&headers);
+    init.set_cache(RequestCache::NoStore);
+    init.set_signal(Some(signal));
+    let response: Response =
+        JsFuture::from(gloo_utils::window().fetch_with_str_and_init(url, &init))
+            .await
+            .map_err(|_| PollError::Network)?
+            .unchecked_into();
     let status = response.status();
-    let retry_after_ms = response.headers().get("retry-after").and_then(|v| {
-        parse_retry_after(&v, js_sys::Date::now(), |date| {
-            Some(js_sys::Date::parse(date)).filter(|ms| !ms.is_nan())
-        })
-    });
-    let text = read_capped(response.into()).await?;
+    let retry_after_ms = response
+        .headers()
+        .get("retry-after")
+        .ok()
+        .flatten()
+        .and_then(|v| {
+            parse_retry_after(&v, js_sys::Date::now(), |date| {
+                Some(js_sys::Date::parse(date)).filter(|ms| !ms.is_nan())
+            })
+        });
+    let text = read_capped(response).await?;
     let mut body = parse_json_text(&text);
     if let (Some(body), Some(key)) = (body.as_mut(), api_key.header_value()) {
         scrub(body, key);
@@ -58,9 +90,7 @@ pub async fn fetch_status(
             retry_after_ms,
         });
     }
-    body.as_ref()
-        .and_then(BatchStatus::from_json)
-        .ok_or(PollError::Malformed)
+    body.ok_or(PollError::Malformed)
 }
 
 /// Reads the body as one JS string (the browser decodes the UTF-8; the text is

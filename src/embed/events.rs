@@ -116,5 +116,7 @@ pub fn announce(
             let detail = error_detail("settings", None, problem.to_string(), true);
             dispatch(host, "batch-error", &detail);
         }
+        // Handled by the mount: it concerns the entry script, not the page.
+        WidgetEvent::Explorer(_) => {}
     }
 }

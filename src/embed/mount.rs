@@ -2,10 +2,10 @@
 //! the handle a host (or the `<batch-status>` element) drives it with.
 
 use super::events::announce;
-use super::options::{api_key_of, Options};
 use super::styles;
 use crate::config::ApiKey;
-use crate::view::{Widget, WidgetProps};
+use crate::options::{api_key_of, Options};
+use crate::view::{Widget, WidgetEvent, WidgetProps};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use web_sys::{Element, ShadowRoot, ShadowRootInit, ShadowRootMode};
@@ -21,6 +21,9 @@ pub struct WidgetHandle {
     api_key: ApiKey,
     paused: bool,
     refresh_token: u32,
+    explorer_request: (u32, bool),
+    /// Called with the explorer's place when it appears, and `null` when it goes.
+    explore: Option<js_sys::Function>,
     app: Option<AppHandle<Widget>>,
 }
 
@@ -35,6 +38,7 @@ impl WidgetHandle {
     fn props(&self) -> WidgetProps {
         let settings = Rc::new(self.options.settings());
         let host = self.host.clone();
+        let explore = self.explore.clone();
         let (batch_id, workspace_id, mask) = (
             settings.batch_id.clone(),
             settings.workspace_id.clone(),
@@ -45,9 +49,15 @@ impl WidgetHandle {
             api_key: self.api_key.clone(),
             paused: self.paused,
             refresh_token: self.refresh_token,
-            on_event: Callback::from(move |event| {
-                announce(&host, &event, &batch_id, &workspace_id, mask)
+            on_event: Callback::from(move |event| match event {
+                WidgetEvent::Explorer(slot) => {
+                    if let Some(explore) = &explore {
+                        let _ = explore.call1(&JsValue::NULL, &JsValue::from(slot));
+                    }
+                }
+                event => announce(&host, &event, &batch_id, &workspace_id, mask),
             }),
+            explorer_request: self.explorer_request,
         }
     }
 
@@ -117,6 +127,13 @@ impl WidgetHandle {
         self.apply();
     }
 
+    /// Opens (`true`) or closes the calls explorer.
+    #[wasm_bindgen(js_name = showExplorer)]
+    pub fn show_explorer(&mut self, open: bool) {
+        self.explorer_request = (self.explorer_request.0.wrapping_add(1), open);
+        self.apply();
+    }
+
     /// Removes the widget and stops everything it started. Idempotent.
     pub fn destroy(&mut self) {
         if let Some(app) = self.app.take() {
@@ -131,9 +148,14 @@ impl WidgetHandle {
 ///
 /// `options` is an object with `batchId`, `workspaceId`, `apiBase`, `apiPath`,
 /// `interval` and `timeout` (seconds), `maskPhones`, `locale`, `theme`, `maxRows`
-/// and `apiKey`; attribute-style names (`batch-id`) work too.
+/// and `apiKey`; attribute-style names (`batch-id`) work too. `explore` is told
+/// where the calls explorer goes (see [`WidgetEvent::Explorer`]).
 #[wasm_bindgen(js_name = mountWidget)]
-pub fn mount_widget(element: Element, options: JsValue) -> Result<WidgetHandle, JsValue> {
+pub fn mount_widget(
+    element: Element,
+    options: JsValue,
+    explore: Option<js_sys::Function>,
+) -> Result<WidgetHandle, JsValue> {
     let root = shadow_root_of(&element)?;
     let mut parsed = Options::default();
     parsed.merge(&options);
@@ -144,6 +166,8 @@ pub fn mount_widget(element: Element, options: JsValue) -> Result<WidgetHandle, 
         api_key: ApiKey::new(api_key_of(&options).unwrap_or_default()),
         paused: false,
         refresh_token: 0,
+        explorer_request: (0, false),
+        explore,
         app: None,
     };
     handle.mount();

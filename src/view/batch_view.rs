@@ -56,6 +56,21 @@ pub struct BatchViewProps {
     pub root: NodeRef,
     /// The Refresh button.
     pub on_refresh: Callback<()>,
+    /// The "Show all calls" control, unless the host turned it off.
+    pub explorer: Option<ExplorerControl>,
+}
+
+/// The "Show all calls" button and, while open, the place the calls explorer
+/// is mounted in (by the entry script: its code loads on first use).
+pub struct ExplorerControl {
+    /// Whether the explorer is open.
+    pub open: bool,
+    /// The button, which takes the focus back when the explorer closes.
+    pub button: NodeRef,
+    /// The explorer's place: an element this view never gives children.
+    pub slot: NodeRef,
+    /// Opens or closes it.
+    pub on_toggle: Callback<()>,
 }
 
 /// The words on the status badge.
@@ -169,6 +184,9 @@ pub fn batch_view(props: &BatchViewProps) -> Html {
                 }
                 { timing(&status, &props.intl, props.now, props.received_at, props.eta_at) }
                 { calls_table(&status, &props.intl, settings.mask_phones, settings.max_rows) }
+                if let Some(explorer) = &props.explorer {
+                    { explorer_control(explorer) }
+                }
             } else if props.error.is_none() {
                 <div class="bs-skeleton" aria-hidden="true">
                     <div class="bs-skeleton-bar"></div>
@@ -178,6 +196,27 @@ pub fn batch_view(props: &BatchViewProps) -> Html {
                 <p class="bs-visually-hidden">{"Loading batch status"}</p>
             }
         </section>
+    }
+}
+
+fn explorer_control(control: &ExplorerControl) -> Html {
+    let open = control.open;
+    html! {
+        <>
+            <button
+                type="button"
+                class="bs-explore"
+                part="explore"
+                aria-expanded={if open { "true" } else { "false" }}
+                ref={control.button.clone()}
+                onclick={control.on_toggle.reform(|_: MouseEvent| ())}
+            >
+                {if open { "Hide all calls" } else { "Show all calls" }}
+            </button>
+            if open {
+                <div class="bs-explorer-slot" ref={control.slot.clone()}></div>
+            }
+        </>
     }
 }
 

@@ -8,7 +8,7 @@
 //! The visibility listener also hangs on the instance's lifeline (see
 //! [`super::lifeline`]), so a crashed instance leaves nothing on the document.
 
-use super::batch_view::{batch_view, BatchViewProps, Polling};
+use super::batch_view::{batch_view, BatchViewProps, ExplorerControl, Polling};
 use super::intl::Intl;
 use super::lifeline::DocumentListener;
 use crate::config::{ApiKey, Settings, SettingsError};
@@ -40,6 +40,10 @@ pub enum WidgetEvent {
     Error(Rc<PollError>),
     /// The settings cannot be used: no request is made until they change.
     Settings(SettingsError),
+    /// The calls explorer's place in the card appeared (`Some`, to mount it in)
+    /// or went away (`None`, to stop it). Its code is a separate wasm that the
+    /// entry script loads on first use, so the card only makes room for it.
+    Explorer(Option<web_sys::Element>),
 }
 
 /// Properties of [`Widget`].
@@ -59,6 +63,10 @@ pub struct WidgetProps {
     /// Receives updates, completion and errors.
     #[prop_or_default]
     pub on_event: Callback<WidgetEvent>,
+    /// Each new number opens (`true`) or closes the calls explorer: the host's
+    /// `openExplorer()`, or the explorer's own Close.
+    #[prop_or_default]
+    pub explorer_request: (u32, bool),
 }
 
 /// Messages of [`Widget`].
@@ -75,6 +83,8 @@ pub enum Msg {
     Tick,
     /// The person pressed Refresh.
     Refresh,
+    /// The person opened (`true`) or closed the calls explorer.
+    Explore(bool),
 }
 
 /// A request under way: its generation, the means to abort it, and its timeout.
@@ -106,6 +116,13 @@ pub struct Widget {
     now: f64,
     clock: Option<Interval>,
     visibility: Option<DocumentListener>,
+    /// The calls explorer: whether it is open, its button, its place, the place
+    /// last reported to the host, and whether the button takes the focus back.
+    explorer_open: bool,
+    explore_button: NodeRef,
+    explorer_slot: NodeRef,
+    reported_slot: Option<web_sys::Element>,
+    refocus: bool,
 }
 
 fn now_ms() -> f64 {
@@ -344,6 +361,11 @@ impl Component for Widget {
             now,
             clock: None,
             visibility: Some(visibility),
+            explorer_open: false,
+            explore_button: NodeRef::default(),
+            explorer_slot: NodeRef::default(),
+            reported_slot: None,
+            refocus: false,
         };
         widget.restart(ctx);
         widget
@@ -375,6 +397,7 @@ impl Component for Widget {
                 }
             }
             Msg::VisibilityChanged => self.drive(ctx, Event::Hidden(page_hidden())),
+            Msg::Explore(open) => self.explorer_open = open,
             Msg::Tick => return shown.is_some_and(|shown| shown != self.clock_face()),
         }
         true
@@ -403,6 +426,12 @@ impl Component for Widget {
         if old.refresh_token != new.refresh_token {
             self.drive(ctx, Event::Refresh);
         }
+        if old.explorer_request != new.explorer_request {
+            let open = new.explorer_request.1;
+            // Closed from inside the explorer: the focus goes back to its button.
+            self.refocus = self.explorer_open && !open;
+            self.explorer_open = open;
+        }
         true
     }
 
@@ -425,6 +454,16 @@ impl Component for Widget {
             .filter(|(at, wait)| *wait == Wait::RetryAfter && *at > self.now)
             .map(|(at, _)| at);
         let link = ctx.link().clone();
+        let explorer = (props.settings.explorer || self.explorer_open).then(|| {
+            let link = link.clone();
+            let open = self.explorer_open;
+            ExplorerControl {
+                open,
+                button: self.explore_button.clone(),
+                slot: self.explorer_slot.clone(),
+                on_toggle: Callback::from(move |_| link.send_message(Msg::Explore(!open))),
+            }
+        });
         batch_view(&BatchViewProps {
             settings: props.settings.clone(),
             settings_error: self.settings_error.clone(),
@@ -439,11 +478,22 @@ impl Component for Widget {
             polling,
             root: self.root.clone(),
             on_refresh: Callback::from(move |_| link.send_message(Msg::Refresh)),
+            explorer,
         })
     }
 
-    fn rendered(&mut self, _ctx: &Context<Self>, _first_render: bool) {
+    fn rendered(&mut self, ctx: &Context<Self>, _first_render: bool) {
         self.show_busy();
+        let slot = self.explorer_slot.cast::<web_sys::Element>();
+        if slot != self.reported_slot {
+            self.reported_slot = slot.clone();
+            ctx.props().on_event.emit(WidgetEvent::Explorer(slot));
+        }
+        if std::mem::take(&mut self.refocus) {
+            if let Some(button) = self.explore_button.cast::<web_sys::HtmlElement>() {
+                let _ = button.focus();
+            }
+        }
     }
 
     fn destroy(&mut self, _ctx: &Context<Self>) {

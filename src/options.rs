@@ -7,7 +7,7 @@ use wasm_bindgen::JsValue;
 
 /// Every option a host can set, by attribute name. The key is not among them: it
 /// is passed on its own and never stored with the rest.
-pub const OPTION_NAMES: [&str; 10] = [
+pub const OPTION_NAMES: [&str; 12] = [
     "batch-id",
     "workspace-id",
     "api-base",
@@ -18,6 +18,8 @@ pub const OPTION_NAMES: [&str; 10] = [
     "locale",
     "theme",
     "max-rows",
+    "explorer",
+    "page-size",
 ];
 
 /// `batch-id` → `batchId`.
