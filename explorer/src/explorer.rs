@@ -437,7 +437,7 @@ impl Explorer {
         self.draw_reasons(&document);
         let size = self.settings.page_size;
         let mask = self.settings.mask_phones;
-        let state = self.filter.label().to_lowercase();
+        let state = self.filter.label().to_ascii_lowercase();
         let (rows, nav, status): (Vec<&CallRecord>, PageNav, String) = match (
             &self.reason_filter,
             &self.reasons,

@@ -16,6 +16,9 @@ const CALLS: usize = 180;
 /// Calls and lines of a large demo batch (ids starting `demo-large`): enough
 /// that the explorer's paging is real.
 const LARGE: (usize, usize) = (4_200, 120);
+/// Calls and lines of an extra-large one (ids starting `demo-xl`), for the
+/// benchmark's 10,000-row export.
+const EXTRA_LARGE: (usize, usize) = (10_000, 240);
 /// Entries in `recent_calls`.
 const RECENT: usize = 15;
 
@@ -68,6 +71,8 @@ impl DemoBatch {
     pub fn new(id: &str) -> Self {
         let (size, lines) = if id.starts_with("demo-large") {
             LARGE
+        } else if id.starts_with("demo-xl") {
+            EXTRA_LARGE
         } else {
             (CALLS, LINES)
         };

@@ -34,25 +34,27 @@ pub struct Reasons {
 }
 
 /// The key a call's error groups under: `None` for a call that gave no reason.
+/// Case is folded for ASCII only: error codes are ASCII, and Unicode's case
+/// tables would cost the explorer's download more than they could ever merge.
 pub fn reason_key(error: Option<&str>) -> Option<String> {
     let text = visible_text(error?);
-    let key = text.trim().to_lowercase();
+    let key = text.trim().to_ascii_lowercase();
     (!key.is_empty()).then_some(key)
 }
 
 /// `no-answer` or `NO_ANSWER` → `No answer`; free text keeps its words and only
-/// gets a capital. Long texts are cut at 60 characters.
+/// gets a capital (ASCII only, as for the key). Long texts are cut at 60
+/// characters.
 pub fn reason_label(key: &str) -> String {
-    let spaced: String = key
-        .chars()
-        .map(|c| if matches!(c, '-' | '_') { ' ' } else { c })
+    key.chars()
         .take(60)
-        .collect();
-    let mut chars = spaced.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
+        .enumerate()
+        .map(|(i, c)| match c {
+            '-' | '_' => ' ',
+            c if i == 0 => c.to_ascii_uppercase(),
+            c => c,
+        })
+        .collect()
 }
 
 impl Reasons {
@@ -75,15 +77,33 @@ impl Reasons {
                 }),
             }
         }
-        tally.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.label.cmp(&b.label)));
-        let rest: usize = tally.iter().skip(NAMED_REASONS).map(|r| r.count).sum();
-        tally.truncate(NAMED_REASONS);
+        // The named few, most frequent first, ties by label: picked one by one
+        // rather than sorting them all (there may be thousands of free-text
+        // errors, and the standard sort's code would be most of this module).
+        let named = NAMED_REASONS.min(tally.len());
+        for slot in 0..named {
+            let best = (slot..tally.len()).fold(slot, |best, i| {
+                if before(&tally[i], &tally[best]) {
+                    i
+                } else {
+                    best
+                }
+            });
+            tally.swap(slot, best);
+        }
+        let rest: usize = tally[named..].iter().map(|r| r.count).sum();
+        tally.truncate(named);
         Reasons {
             named: tally,
             other: unnamed + rest,
             read,
         }
     }
+}
+
+/// Whether `a` is listed before `b`.
+fn before(a: &Reason, b: &Reason) -> bool {
+    a.count > b.count || a.count == b.count && a.label < b.label
 }
 
 #[cfg(test)]
@@ -145,7 +165,7 @@ mod tests {
             let named: usize = reasons.named.iter().map(|r| r.count).sum();
             prop_assert_eq!(named + reasons.other, errors.len());
             prop_assert_eq!(reasons.read, errors.len());
-            prop_assert!(reasons.named.windows(2).all(|w| w[0].count >= w[1].count));
+            prop_assert!(reasons.named.windows(2).all(|w| !before(&w[1], &w[0])));
             prop_assert!(reasons.named.iter().all(|r| r.count > 0 && !r.label.is_empty()));
         }
     }
