@@ -15,6 +15,9 @@ const ORIGIN = `http://127.0.0.1:${PORT}`;
 const RUNS = Number(process.env.BENCH_RUNS || 15);
 const SIZES = [10, 100, 1000, 10000];
 const MEMORY_STEPS = [100, Number(process.env.BENCH_MEMORY_UPDATES || 10000)];
+// BENCH_ONLY=idle (or update,explorer,...) measures only those and prints them,
+// leaving bench/RESULTS.md alone: for trying a change on one measure.
+const ONLY = process.env.BENCH_ONLY ? process.env.BENCH_ONLY.split(',') : null;
 
 // ---------------------------------------------------------------- fixtures
 
@@ -328,6 +331,30 @@ async function main() {
         '--js-flags=--expose-gc', '--enable-precise-memory-info'],
     });
     const size = sizes();
+    if (ONLY) {
+      const measures = {
+        boot: () => measureBoot(browser),
+        update: async () => {
+          const all = {};
+          for (const n of SIZES) all[n] = await measureUpdates(browser, n);
+          return all;
+        },
+        explorer: () => measureExplorerPage(browser),
+        export: () => measureExport(browser),
+        idle: () => measureIdle(browser),
+      };
+      for (const name of ONLY) {
+        const result = await measures[name]();
+        const summary = (r) => (Array.isArray(r) ? spread(r) : r.widget && r.reference && Array.isArray(r.widget)
+          ? `${spread(r.widget)} vs ${spread(r.reference)} (${ratio(r.widget, r.reference)})`
+          : r.widget?.script ? `${spread(r.widget.script)} vs ${spread(r.reference.script)} (${ratio(r.widget.script, r.reference.script)})`
+            : JSON.stringify(r));
+        if (name === 'update') for (const n of SIZES) console.log(`update ${n}: ${summary(result[n])}`);
+        else console.log(`${name}: ${summary(result)}`);
+      }
+      await browser.close();
+      return;
+    }
     console.error('bench: boot'); const boot = await measureBoot(browser);
     const updates = {};
     for (const n of SIZES) { console.error(`bench: update ${n}`); updates[n] = await measureUpdates(browser, n); }
