@@ -4,10 +4,10 @@
 # sizes of each file and the total, and fails over the budget.
 set -euo pipefail
 dist=${1:-dist}
-budget=${SIZE_BUDGET_BYTES:-106000}      # 106.0 KB: lowered as bytes are found, never raised
+budget=${SIZE_BUDGET_BYTES:-105700}      # 105.7 KB: lowered as bytes are found, never raised
 # The calls explorer and CSV export: a second wasm that a page downloads only
 # when a widget's explorer is first opened or the host asks for an export.
-explorer_budget=${EXPLORER_BUDGET_BYTES:-50000}
+explorer_budget=${EXPLORER_BUDGET_BYTES:-49000}
 react_counter=69000                      # a React 19 counter app, gzip, measured on this machine
 
 # The core files carry a content hash in their names (scripts/fingerprint.sh).

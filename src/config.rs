@@ -82,8 +82,6 @@ pub struct Settings {
     pub max_rows: usize,
     /// Whether the "Show all calls" explorer is offered (on unless turned off).
     pub explorer: bool,
-    /// Calls per explorer page, 1–100.
-    pub page_size: u64,
 }
 
 impl Default for Settings {
@@ -100,7 +98,6 @@ impl Default for Settings {
             theme: Theme::Auto,
             max_rows: DEFAULT_MAX_ROWS,
             explorer: true,
-            page_size: DEFAULT_PAGE_SIZE,
         }
     }
 }
@@ -185,12 +182,11 @@ impl Settings {
                 .filter(|v| !v.is_empty() && v.len() <= 35),
             theme: Theme::parse(get("theme").as_deref()),
             max_rows: get("max-rows")
-                .and_then(|v| v.trim().parse::<usize>().ok())
-                .map_or(DEFAULT_MAX_ROWS, |rows| rows.min(MAX_ROWS_BOUND)),
+                .and_then(|v| whole_number(v.trim()))
+                .map_or(DEFAULT_MAX_ROWS, |rows| {
+                    rows.min(MAX_ROWS_BOUND as f64) as usize
+                }),
             explorer: !turned_off(get("explorer")),
-            page_size: get("page-size")
-                .and_then(|v| v.trim().parse::<u64>().ok())
-                .map_or(DEFAULT_PAGE_SIZE, |size| size.clamp(1, MAX_PAGE_SIZE)),
         }
     }
 
@@ -283,6 +279,24 @@ pub fn parse_decimal(text: &str) -> Option<f64> {
         return None;
     }
     crate::wire::json::decimal(text)
+}
+
+/// Calls per page of the explorer from its `page-size` setting: 1–100, 25 when
+/// unset or unreadable. Read by the explorer only, so the widget's own download
+/// carries none of it.
+pub fn page_size(setting: Option<&str>) -> u64 {
+    setting
+        .and_then(|v| whole_number(v.trim()))
+        .map_or(DEFAULT_PAGE_SIZE, |size| {
+            size.clamp(1.0, MAX_PAGE_SIZE as f64) as u64
+        })
+}
+
+/// Reads a whole, unsigned number (`12`, `500`), through the same small reader
+/// as [`parse_decimal`]: the standard integer parsers would add their code to
+/// the wasm for this alone.
+pub fn whole_number(text: &str) -> Option<f64> {
+    parse_decimal(text).filter(|n| n.fract() == 0.0)
 }
 
 fn clamp(value: Option<f64>, default: f64, (low, high): (f64, f64)) -> f64 {
@@ -436,16 +450,18 @@ mod tests {
         assert!(s.mask_phones);
         assert_eq!(s.theme, Theme::Auto);
         assert!(s.explorer);
-        assert_eq!(s.page_size, 25);
+        assert_eq!(page_size(None), 25);
     }
 
     #[test]
     fn the_explorer_can_be_turned_off_and_its_page_size_is_bounded() {
-        let s = settings(&[("explorer", " off"), ("page-size", "500")]);
+        let s = settings(&[("explorer", " off")]);
         assert!(!s.explorer);
-        assert_eq!(s.page_size, 100);
-        assert_eq!(settings(&[("page-size", "0")]).page_size, 1);
-        assert_eq!(settings(&[("page-size", "ten")]).page_size, 25);
+        assert_eq!(page_size(Some("500")), 100);
+        assert_eq!(page_size(Some(" 40 ")), 40);
+        assert_eq!(page_size(Some("0")), 1);
+        assert_eq!(page_size(Some("ten")), 25);
+        assert_eq!(page_size(Some("2.5")), 25);
     }
 
     #[test]

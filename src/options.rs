@@ -5,55 +5,37 @@ use crate::config::Settings;
 use js_sys::Reflect;
 use wasm_bindgen::JsValue;
 
-/// Every option a host can set, by attribute name. The key is not among them: it
-/// is passed on its own and never stored with the rest.
-pub const OPTION_NAMES: [&str; 12] = [
-    "batch-id",
-    "workspace-id",
-    "api-base",
-    "api-path",
-    "interval",
-    "timeout",
-    "mask-phones",
-    "locale",
-    "theme",
-    "max-rows",
-    "explorer",
-    "page-size",
+/// Every option a host can set, by attribute name and by its `mount()` name.
+/// The key is not among them: it is passed on its own and never stored with the
+/// rest. Both spellings are written out: converting between them would be code
+/// in every widget's download.
+pub const OPTION_NAMES: [(&str, &str); 12] = [
+    ("batch-id", "batchId"),
+    ("workspace-id", "workspaceId"),
+    ("api-base", "apiBase"),
+    ("api-path", "apiPath"),
+    ("interval", "interval"),
+    ("timeout", "timeout"),
+    ("mask-phones", "maskPhones"),
+    ("locale", "locale"),
+    ("theme", "theme"),
+    ("max-rows", "maxRows"),
+    ("explorer", "explorer"),
+    ("page-size", "pageSize"),
 ];
-
-/// `batch-id` → `batchId`.
-fn camel_case(name: &str) -> String {
-    let mut out = String::with_capacity(name.len());
-    let mut upper = false;
-    for c in name.chars() {
-        if c == '-' {
-            upper = true;
-        } else if upper {
-            out.push(c.to_ascii_uppercase());
-            upper = false;
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
 
 /// The options a host set so far, as text, in the order of [`OPTION_NAMES`].
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Options([Option<String>; OPTION_NAMES.len()]);
 
-/// A JS number as an attribute would hold it, without Rust's float formatting.
+/// A JS number as an attribute would hold it (`String(5)` is `"5"`), by the
+/// browser's own formatting: none of Rust's number formatting is compiled in.
 fn number_text(number: f64) -> String {
-    if number.is_finite() && number.fract() == 0.0 && number.abs() < 1e15 {
-        (number as i64).to_string()
-    } else {
-        String::from(
-            js_sys::Number::from(number)
-                .to_string_with_radix(10)
-                .unwrap_or_default(),
-        )
-    }
+    String::from(
+        js_sys::Number::from(number)
+            .to_string_with_radix(10)
+            .unwrap_or_default(),
+    )
 }
 
 impl Options {
@@ -64,9 +46,9 @@ impl Options {
         if !object.is_object() {
             return;
         }
-        for (slot, name) in self.0.iter_mut().zip(OPTION_NAMES) {
-            for key in [camel_case(name), name.to_owned()] {
-                let Ok(value) = Reflect::get(object, &JsValue::from_str(&key)) else {
+        for (slot, (name, camel)) in self.0.iter_mut().zip(OPTION_NAMES) {
+            for key in [camel, name] {
+                let Ok(value) = Reflect::get(object, &JsValue::from_str(key)) else {
                     continue;
                 };
                 if value.is_undefined() {
@@ -86,12 +68,15 @@ impl Options {
         }
     }
 
+    /// The text of one option, by attribute name.
+    pub fn get(&self, name: &str) -> Option<String> {
+        let index = OPTION_NAMES.iter().position(|(n, _)| *n == name)?;
+        self.0[index].clone()
+    }
+
     /// The settings these options describe.
     pub fn settings(&self) -> Settings {
-        Settings::from_lookup(|name| {
-            let index = OPTION_NAMES.iter().position(|n| *n == name)?;
-            self.0[index].clone()
-        })
+        Settings::from_lookup(|name| self.get(name))
     }
 }
 

@@ -135,6 +135,8 @@ async function exportCalls(options, { status = 'all', onProgress, signal } = {})
 }
 
 const CRASH_MESSAGE = 'This widget stopped after an internal error.';
+/** The explorer could not load, or its instance crashed. */
+const CALLS_FAILED = 'The list of calls stopped. Close it and open it again.';
 
 function element(tag, className, text) {
   const node = document.createElement(tag);
@@ -254,7 +256,7 @@ class Runner {
     try {
       glue = await loadExplorer();
     } catch {
-      if (slot === this.#slot) showFailure(slot, 'The list of calls could not load.');
+      if (slot === this.#slot) showFailure(slot, CALLS_FAILED);
       return;
     }
     if (slot !== this.#slot || this.#explorer) return;
@@ -287,7 +289,7 @@ class Runner {
     this.#explorer = null;
     explorerUsers.delete(this);
     if (this.#slot) {
-      showFailure(this.#slot, 'The list of calls stopped after an internal error. Close it and open it again.');
+      showFailure(this.#slot, CALLS_FAILED);
     }
   }
 

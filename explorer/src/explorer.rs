@@ -41,6 +41,8 @@ struct ExportState {
 /// A live explorer.
 pub struct Explorer {
     settings: Settings,
+    /// Calls per page (`page-size`).
+    page_size: u64,
     key: ApiKey,
     intl: Rc<Intl>,
     view: View,
@@ -82,6 +84,7 @@ impl Explorer {
     pub fn open(
         slot: &Element,
         settings: Settings,
+        page_size: u64,
         key: ApiKey,
         on_close: js_sys::Function,
     ) -> Rc<RefCell<Explorer>> {
@@ -109,6 +112,7 @@ impl Explorer {
             RefCell::new(Explorer {
                 intl: Intl::new(settings.locale.as_deref()),
                 settings,
+                page_size,
                 key,
                 view,
                 _listeners: listeners,
@@ -233,7 +237,7 @@ impl Explorer {
                     &self.key,
                     self.filter,
                     self.page,
-                    self.settings.page_size,
+                    self.page_size,
                     deadline - now(),
                     move |result| with(&me, |explorer| explorer.answered(generation, result)),
                 );
@@ -435,7 +439,7 @@ impl Explorer {
             summary.map(|s| intl.count(s.of(filter)))
         });
         self.draw_reasons(&document);
-        let size = self.settings.page_size;
+        let size = self.page_size;
         let mask = self.settings.mask_phones;
         let state = self.filter.label().to_ascii_lowercase();
         let (rows, nav, status): (Vec<&CallRecord>, PageNav, String) = match (

@@ -27,7 +27,7 @@ pub use exports::*;
 mod exports {
     use crate::explorer::Explorer;
     use crate::export::{ExportNews, ExportRun};
-    use batch_status_widget::config::{ApiKey, Settings};
+    use batch_status_widget::config::{page_size, ApiKey, Settings};
     use batch_status_widget::model::error_text;
     use batch_status_widget::options::Options;
     use batch_status_widget::wire::CallFilter;
@@ -39,10 +39,12 @@ mod exports {
 
     const CSS: &str = include_str!("explorer.css");
 
-    fn settings_of(options: &JsValue) -> Settings {
+    /// The settings of a widget's options, and its explorer's page size.
+    fn settings_of(options: &JsValue) -> (Settings, u64) {
         let mut parsed = Options::default();
         parsed.merge(options);
-        parsed.settings()
+        let size = page_size(parsed.get("page-size").as_deref());
+        (parsed.settings(), size)
     }
 
     thread_local! {
@@ -102,7 +104,8 @@ mod exports {
         on_close: Function,
     ) -> ExplorerHandle {
         adopt_styles(&slot);
-        let explorer = Explorer::open(&slot, settings_of(&options), ApiKey::new(api_key), on_close);
+        let (settings, page_size) = settings_of(&options);
+        let explorer = Explorer::open(&slot, settings, page_size, ApiKey::new(api_key), on_close);
         ExplorerHandle {
             explorer: Some(explorer),
         }
@@ -119,7 +122,7 @@ mod exports {
         on_progress: Option<Function>,
         signal: Option<AbortSignal>,
     ) -> Promise {
-        let settings = settings_of(&options);
+        let (settings, _) = settings_of(&options);
         let key = ApiKey::new(api_key);
         let filter = status
             .as_deref()

@@ -2,16 +2,14 @@
 //! and every server string cleaned before anything else reads it.
 
 use super::schedule::parse_retry_after;
-use crate::config::{ApiKey, Settings};
+use crate::config::{whole_number, ApiKey, Settings};
 use crate::model::mask::scrub;
 use crate::model::PollError;
 use crate::wire::{BatchStatus, ErrorBody, Json};
-use js_sys::{Array, Reflect, Uint8Array};
+use js_sys::{Array, Object, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{
-    AbortSignal, Blob, Headers, ReadableStreamDefaultReader, RequestCache, RequestInit, Response,
-};
+use web_sys::{AbortSignal, Blob, ReadableStreamDefaultReader, Response};
 
 #[wasm_bindgen]
 extern "C" {
@@ -25,15 +23,32 @@ extern "C" {
 /// the largest fixture (1,000 recent calls) is about 150 KB.
 pub const MAX_BODY_BYTES: usize = 2_000_000;
 
-/// Fetches and parses the batch status once. `signal` aborts the request (the
-/// caller's timeout, or the widget going away).
+/// What a poll of the status brought.
+pub enum Fetched {
+    /// A body, word for word the one before: nothing to parse, nothing to redraw.
+    Same,
+    /// A new status, and its body as text, to compare the next one with.
+    New(BatchStatus, JsValue),
+}
+
+/// Fetches the batch status once and parses it, unless its body is the
+/// `previous` one. `signal` aborts the request (the caller's timeout, or the
+/// widget going away).
 pub async fn fetch_status(
     settings: &Settings,
     api_key: &ApiKey,
     signal: &AbortSignal,
-) -> Result<BatchStatus, PollError> {
-    let body = fetch_json(&settings.status_url(), settings, api_key, signal).await?;
-    BatchStatus::from_json(&body).ok_or(PollError::Malformed)
+    previous: Option<JsValue>,
+) -> Result<Fetched, PollError> {
+    let (status, retry_after_ms, text) =
+        fetch_text(&settings.status_url(), settings, api_key, signal).await?;
+    // Comparing two JS strings is one call; parsing is thousands.
+    if (200..300).contains(&status) && previous.is_some_and(|previous| previous == text) {
+        return Ok(Fetched::Same);
+    }
+    let body = read_json(status, retry_after_ms, &text, api_key)?;
+    let parsed = BatchStatus::from_json(&body).ok_or(PollError::Malformed)?;
+    Ok(Fetched::New(parsed, text))
 }
 
 /// GETs `url` with the workspace and key headers and reads a JSON body, every
@@ -46,24 +61,40 @@ pub async fn fetch_json(
     api_key: &ApiKey,
     signal: &AbortSignal,
 ) -> Result<Json, PollError> {
-    // The browser's fetch as web-sys binds it: a wrapper crate would add bytes
-    // to every page for nothing the widget uses.
-    let headers = Headers::new().map_err(|_| PollError::Network)?;
-    headers
-        .set("x-workspace-id", &settings.workspace_id)
-        .map_err(|_| PollError::Network)?;
+    let (status, retry_after_ms, text) = fetch_text(url, settings, api_key, signal).await?;
+    read_json(status, retry_after_ms, &text, api_key)
+}
+
+/// GETs `url` with the workspace and key headers: the HTTP status, the
+/// `Retry-After` wait, and the body as a JS string.
+async fn fetch_text(
+    url: &str,
+    settings: &Settings,
+    api_key: &ApiKey,
+    signal: &AbortSignal,
+) -> Result<(u16, Option<f64>, JsValue), PollError> {
+    // The browser's fetch with a plain init object: no wrapper crate, and no
+    // binding per option, each of which would add to every page's download.
+    // Header values were checked before any request (`Settings::validate_with`).
+    let set = |object: &Object, key: &str, value: &JsValue| {
+        let _ = Reflect::set(object, &JsValue::from_str(key), value);
+    };
+    let headers = Object::new();
+    set(
+        &headers,
+        "x-workspace-id",
+        &JsValue::from_str(&settings.workspace_id),
+    );
     // No key means a same-origin proxy adds it: send no header at all.
     if let Some(key) = api_key.header_value() {
-        headers
-            .set("x-api-key", key)
-            .map_err(|_| PollError::Network)?;
+        set(&headers, "x-api-key", &JsValue::from_str(key));
     }
-    let init = RequestInit::new();
-    init.set_headers(&headers);
-    init.set_cache(RequestCache::NoStore);
-    init.set_signal(Some(signal));
+    let init = Object::new();
+    set(&init, "headers", &headers);
+    set(&init, "cache", &JsValue::from_str("no-store"));
+    set(&init, "signal", signal);
     let response: Response =
-        JsFuture::from(gloo_utils::window().fetch_with_str_and_init(url, &init))
+        JsFuture::from(gloo_utils::window().fetch_with_str_and_init(url, init.unchecked_ref()))
             .await
             .map_err(|_| PollError::Network)?
             .unchecked_into();
@@ -78,8 +109,17 @@ pub async fn fetch_json(
                 Some(js_sys::Date::parse(date)).filter(|ms| !ms.is_nan())
             })
         });
-    let text = read_capped(response).await?;
-    let mut body = parse_json_text(&text);
+    Ok((status, retry_after_ms, read_capped(response).await?))
+}
+
+/// Parses a body of an answer with `status`, scrubbed of the key.
+fn read_json(
+    status: u16,
+    retry_after_ms: Option<f64>,
+    text: &JsValue,
+    api_key: &ApiKey,
+) -> Result<Json, PollError> {
+    let mut body = parse_json_text(text);
     if let (Some(body), Some(key)) = (body.as_mut(), api_key.header_value()) {
         scrub(body, key);
     }
@@ -103,7 +143,8 @@ async fn read_capped(response: web_sys::Response) -> Result<JsValue, PollError> 
         .get("content-length")
         .ok()
         .flatten()
-        .and_then(|v| v.trim().parse::<usize>().ok());
+        .and_then(|v| whole_number(v.trim()))
+        .map(|bytes| bytes as usize);
     if let Some(bytes) = declared.filter(|b| *b > MAX_BODY_BYTES) {
         return Err(PollError::TooLarge { bytes });
     }

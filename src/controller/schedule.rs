@@ -42,9 +42,7 @@ pub fn parse_retry_after(
     let value = value.trim();
     let wait = if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
         // More digits than any sane wait: as long as the cap.
-        value
-            .parse::<u64>()
-            .map_or(f64::INFINITY, |secs| secs as f64 * 1000.0)
+        crate::wire::json::decimal(value).map_or(f64::INFINITY, |secs| secs * 1000.0)
     } else if value.ends_with(" GMT") && value.contains(',') {
         parse_date(value).filter(|at| at.is_finite())? - now_ms
     } else {

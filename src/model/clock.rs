@@ -16,6 +16,8 @@ pub struct ClockTimes {
     pub received_at: Option<f64>,
     /// When the next poll is due ("Retrying in 20 s").
     pub retry_at: Option<f64>,
+    /// How long data reads "Updated just now" (see [`format::updated`]).
+    pub fresh_ms: f64,
 }
 
 impl ClockTimes {
@@ -29,6 +31,7 @@ impl ClockTimes {
         received_at: Option<f64>,
         error_shown: bool,
         next_poll_at: Option<f64>,
+        fresh_ms: f64,
     ) -> Self {
         ClockTimes {
             started_at: status
@@ -37,6 +40,7 @@ impl ClockTimes {
             eta_at,
             received_at,
             retry_at: next_poll_at.filter(|_| error_shown),
+            fresh_ms,
         }
     }
 }
@@ -57,7 +61,9 @@ pub fn clock_face(times: &ClockTimes, now: f64) -> [Option<String>; 4] {
                 String::new()
             }
         }),
-        times.received_at.map(|t| format::ago(t, now)),
+        times
+            .received_at
+            .map(|t| format::updated(t, now, times.fresh_ms)),
         times.retry_at.map(|t| format::countdown(t - now)),
     ]
 }
@@ -87,10 +93,24 @@ mod tests {
         // As the widget builds them: a poll is due in 4 s, and no error shows.
         let status = running(NOW - 300.0 * DAY);
         let eta = Some(NOW + 3.0 * 3_600_000.0);
-        let times = ClockTimes::of_card(Some(&status), eta, Some(NOW), false, Some(NOW + 5_000.0));
+        let times = ClockTimes::of_card(
+            Some(&status),
+            eta,
+            Some(NOW),
+            false,
+            Some(NOW + 5_000.0),
+            6_000.0,
+        );
         assert!(!changes(times, NOW + 1000.0));
         // With an error on screen the countdown shows, and moves.
-        let times = ClockTimes::of_card(Some(&status), eta, Some(NOW), true, Some(NOW + 5_000.0));
+        let times = ClockTimes::of_card(
+            Some(&status),
+            eta,
+            Some(NOW),
+            true,
+            Some(NOW + 5_000.0),
+            6_000.0,
+        );
         assert!(changes(times, NOW + 1000.0));
     }
 
@@ -129,17 +149,18 @@ mod tests {
         #[test]
         fn equal_faces_mean_equal_texts(
             since in 0.0..1e10f64, eta in -1e7..1e10f64, age in 0.0..1e10f64,
-            retry in -1e4..1e7f64, step in 0.0..120_000.0f64,
+            retry in -1e4..1e7f64, step in 0.0..120_000.0f64, fresh in 0.0..4e6f64,
         ) {
             let times = ClockTimes {
                 started_at: Some(NOW - since),
                 eta_at: Some(NOW + eta),
                 received_at: Some(NOW - age),
                 retry_at: Some(NOW + retry),
+                fresh_ms: fresh,
             };
             let later = NOW + step;
             if clock_face(&times, NOW) == clock_face(&times, later) {
-                prop_assert_eq!(format::ago(NOW - age, NOW), format::ago(NOW - age, later));
+                prop_assert_eq!(format::updated(NOW - age, NOW, fresh), format::updated(NOW - age, later, fresh));
                 prop_assert_eq!(format::countdown(retry), format::countdown(NOW + retry - later));
                 prop_assert_eq!(format::duration(since / 1000.0), format::duration((later - (NOW - since)) / 1000.0));
             }

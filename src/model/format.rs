@@ -50,6 +50,18 @@ pub fn ago(then_ms: f64, now_ms: f64) -> String {
     }
 }
 
+/// "Updated …" for data received at `then_ms`: `just now` while it is younger
+/// than `fresh_ms` (at least 5 s), then as [`ago`]. The widget passes its poll
+/// interval plus a second: while polls arrive on schedule the data is as fresh
+/// as polling makes it, and the text does not flip between "just now" and
+/// "5 s ago" (a redraw) at every poll.
+pub fn updated(then_ms: f64, now_ms: f64, fresh_ms: f64) -> String {
+    if now_ms - then_ms < fresh_ms {
+        return "just now".to_owned();
+    }
+    ago(then_ms, now_ms)
+}
+
 /// A countdown to a retry: `in 12 s`, `in 1 min`; `now` when due.
 pub fn countdown(remaining_ms: f64) -> String {
     if !remaining_ms.is_finite() || remaining_ms < 500.0 {
@@ -94,6 +106,10 @@ mod tests {
         assert_eq!(ago(0.0, 7_300_000.0), "2 h ago");
         assert_eq!(ago(0.0, 4.0 * 86_400_000.0), "4 d ago");
         assert_eq!(ago(10_000.0, 0.0), "just now");
+        assert_eq!(updated(0.0, 5_900.0, 6_000.0), "just now");
+        assert_eq!(updated(0.0, 6_000.0, 6_000.0), "6 s ago");
+        assert_eq!(updated(0.0, 4_000.0, 0.0), "just now");
+        assert_eq!(updated(0.0, 61_000.0, 61_000.0), "1 min ago");
     }
 
     #[test]

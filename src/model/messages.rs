@@ -47,12 +47,16 @@ pub fn error_text(error: &PollError, batch_id: &str, workspace_id: &str) -> Erro
             "Too many requests (HTTP 429)".to_owned(),
             "The widget waits as long as the API asks before trying again.".to_owned(),
         ),
+        // As u64: every number the widget writes goes through one formatter.
         PollError::Http { status, .. } if *status >= 500 => (
-            format!("The batch API failed (HTTP {status})"),
+            format!("The batch API failed (HTTP {})", u64::from(*status)),
             "The widget keeps trying.".to_owned(),
         ),
         PollError::Http { status, .. } => (
-            format!("The batch API refused the request (HTTP {status})"),
+            format!(
+                "The batch API refused the request (HTTP {})",
+                u64::from(*status)
+            ),
             "Check the widget's settings.".to_owned(),
         ),
         PollError::Malformed => (

@@ -182,7 +182,7 @@ pub fn batch_view(props: &BatchViewProps) -> Html {
                         {"The API sent no call counts for this batch, so progress cannot be shown."}
                     </p>
                 }
-                { timing(&status, &props.intl, props.now, props.received_at, props.eta_at) }
+                { timing(&status, &props.intl, props.now, props.received_at, props.eta_at, fresh_ms(settings)) }
                 { calls_table(&status, &props.intl, settings.mask_phones, settings.max_rows) }
                 if let Some(explorer) = &props.explorer {
                     { explorer_control(explorer) }
@@ -197,6 +197,12 @@ pub fn batch_view(props: &BatchViewProps) -> Html {
             }
         </section>
     }
+}
+
+/// How long data reads "Updated just now": a poll interval and a second, so an
+/// answer on schedule never flips the text (and redraws the card) at every poll.
+pub fn fresh_ms(settings: &Settings) -> f64 {
+    settings.interval_ms + 1_000.0
 }
 
 fn explorer_control(control: &ExplorerControl) -> Html {

@@ -16,13 +16,15 @@ fn row(term: &'static str, value: String, class: &'static str) -> Html {
 }
 
 /// The timing facts as a description list: `now` is the time to draw against,
-/// `received_at` when the status arrived, `eta_at` when the batch should finish.
+/// `received_at` when the status arrived, `eta_at` when the batch should finish,
+/// `fresh_ms` how long the data reads "just now" (see [`format::updated`]).
 pub fn timing(
     status: &BatchStatus,
     intl: &Intl,
     now: f64,
     received_at: Option<f64>,
     eta_at: Option<f64>,
+    fresh_ms: f64,
 ) -> Html {
     let finished = status.is_finished();
     let mut rows = Vec::new();
@@ -70,7 +72,11 @@ pub fn timing(
         rows.push(row("Finished", intl.date_time(done), "is-finished"));
     }
     if let Some(at) = received_at {
-        rows.push(row("Updated", format::ago(at, now), "is-updated"));
+        rows.push(row(
+            "Updated",
+            format::updated(at, now, fresh_ms),
+            "is-updated",
+        ));
     }
     html! { <dl class="bs-stats" part="stats">{ for rows }</dl> }
 }

@@ -8,11 +8,11 @@
 //! The visibility listener also hangs on the instance's lifeline (see
 //! [`super::lifeline`]), so a crashed instance leaves nothing on the document.
 
-use super::batch_view::{batch_view, BatchViewProps, ExplorerControl, Polling};
+use super::batch_view::{batch_view, fresh_ms, BatchViewProps, ExplorerControl, Polling};
 use super::intl::Intl;
 use super::lifeline::DocumentListener;
 use crate::config::{ApiKey, Settings, SettingsError};
-use crate::controller::fetch::fetch_status;
+use crate::controller::fetch::{fetch_status, Fetched};
 use crate::controller::{Command, Event, Outcome, Poller, Wait};
 use crate::model::{clock_face, ClockTimes, EtaEstimator, PollError};
 use crate::wire::BatchStatus;
@@ -74,7 +74,7 @@ pub enum Msg {
     /// The wait timer went off.
     Timer,
     /// A poll of the given generation ended.
-    Done(u32, Box<Result<BatchStatus, PollError>>),
+    Done(u32, Box<Result<Fetched, PollError>>),
     /// The request of the given generation ran out of time.
     TimedOut(u32),
     /// The page was hidden or shown.
@@ -99,6 +99,8 @@ pub struct Widget {
     intl: Rc<Intl>,
     poller: Poller,
     status: Option<Rc<BatchStatus>>,
+    /// The body `status` was read from, to tell an unchanged answer at once.
+    body: Option<wasm_bindgen::JsValue>,
     received_at: Option<f64>,
     eta: EtaEstimator,
     /// When the batch should finish, epoch ms: estimated once per answer.
@@ -167,6 +169,7 @@ impl Widget {
     fn restart(&mut self, ctx: &Context<Self>) {
         self.cancel_request();
         self.status = None;
+        self.body = None;
         self.received_at = None;
         self.eta = EtaEstimator::default();
         self.eta_at = None;
@@ -215,8 +218,9 @@ impl Widget {
             props.api_key.clone(),
             abort.signal(),
         );
+        let previous = self.status.as_ref().and(self.body.clone());
         ctx.link().send_future(async move {
-            let result = fetch_status(&settings, &api_key, &signal).await;
+            let result = fetch_status(&settings, &api_key, &signal, previous).await;
             Msg::Done(generation, Box::new(result))
         });
         self.in_flight = Some(InFlight {
@@ -249,20 +253,35 @@ impl Widget {
         }
     }
 
+    /// Takes in an answer; says whether the card's data changed (a new status,
+    /// or an error that came or went).
     fn finish(
         &mut self,
         ctx: &Context<Self>,
         generation: u32,
-        result: Result<BatchStatus, PollError>,
-    ) {
+        result: Result<Fetched, PollError>,
+    ) -> bool {
         self.now = now_ms();
         let props = ctx.props();
-        let finished = match result {
-            Ok(status) => {
+        let mut changed = true;
+        let result = match (result, self.status.clone()) {
+            (Ok(Fetched::New(status, body)), _) => {
                 #[cfg(feature = "fault-injection")]
                 super::fault::panic_if_triggered(&status);
+                self.body = Some(body);
+                Ok(Rc::new(status))
+            }
+            (Ok(Fetched::Same), Some(status)) => {
+                changed = self.error.is_some();
+                Ok(status)
+            }
+            // Never asked for: an unchanged body is only looked for with a status.
+            (Ok(Fetched::Same), None) => Err(PollError::Malformed),
+            (Err(error), _) => Err(error),
+        };
+        let finished = match result {
+            Ok(status) => {
                 self.eta.observe(&status, self.now);
-                let status = Rc::new(status);
                 let eta_ms = self.eta.remaining_ms(&status);
                 self.eta_at = eta_ms.map(|ms| self.now + ms);
                 self.status = Some(status.clone());
@@ -301,24 +320,26 @@ impl Widget {
                 jitter,
             },
         );
+        changed
     }
 
     /// The times the card measures against the clock, among them the banner's
     /// retry countdown.
-    fn clock_times(&self) -> ClockTimes {
+    fn clock_times(&self, ctx: &Context<Self>) -> ClockTimes {
         ClockTimes::of_card(
             self.status.as_deref(),
             self.eta_at,
             self.received_at,
             self.error.is_some(),
             self.poller.next_poll().map(|(at, _)| at),
+            fresh_ms(&ctx.props().settings),
         )
     }
 
     /// The spans the card shows at `self.now`: a tick that leaves them as they
     /// were does not redraw.
-    fn clock_face(&self) -> [Option<String>; 4] {
-        clock_face(&self.clock_times(), self.now)
+    fn clock_face(&self, ctx: &Context<Self>) -> [Option<String>; 4] {
+        clock_face(&self.clock_times(ctx), self.now)
     }
 
     /// Ticks once a second while the page is visible and something on the card
@@ -349,6 +370,7 @@ impl Component for Widget {
             intl: Intl::new(ctx.props().settings.locale.as_deref()),
             poller: Self::fresh_poller(ctx.props(), now),
             status: None,
+            body: None,
             received_at: None,
             eta: EtaEstimator::default(),
             eta_at: None,
@@ -373,7 +395,7 @@ impl Component for Widget {
 
     fn update(&mut self, ctx: &Context<Self>, msg: Self::Message) -> bool {
         // What the card's clock texts read before the clock moves on.
-        let shown = matches!(msg, Msg::Tick).then(|| self.clock_face());
+        let shown = matches!(msg, Msg::Tick | Msg::Done(..)).then(|| self.clock_face(ctx));
         self.now = now_ms();
         match msg {
             Msg::Timer => {
@@ -385,8 +407,15 @@ impl Component for Widget {
             }
             Msg::Refresh => self.drive(ctx, Event::Refresh),
             Msg::Done(generation, result) => {
-                if self.take_request(generation).is_some() {
-                    self.finish(ctx, generation, *result);
+                if self.take_request(generation).is_none() {
+                    return false;
+                }
+                let changed = self.finish(ctx, generation, *result);
+                // An answer that brought nothing new redraws only if a clock
+                // text moved; the busy mark is lifted directly.
+                if !changed && shown.is_some_and(|shown| shown == self.clock_face(ctx)) {
+                    self.show_busy();
+                    return false;
                 }
             }
             Msg::TimedOut(generation) => {
@@ -398,7 +427,7 @@ impl Component for Widget {
             }
             Msg::VisibilityChanged => self.drive(ctx, Event::Hidden(page_hidden())),
             Msg::Explore(open) => self.explorer_open = open,
-            Msg::Tick => return shown.is_some_and(|shown| shown != self.clock_face()),
+            Msg::Tick => return shown.is_some_and(|shown| shown != self.clock_face(ctx)),
         }
         true
     }
@@ -473,7 +502,7 @@ impl Component for Widget {
             now: self.now,
             eta_at: self.eta_at,
             error: self.error.clone(),
-            retry_at: self.clock_times().retry_at,
+            retry_at: self.clock_times(ctx).retry_at,
             held_until,
             polling,
             root: self.root.clone(),

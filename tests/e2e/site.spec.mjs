@@ -6,6 +6,8 @@ const KEY = 'sk_test_e2e_secret_value';
 
 async function watch(page, batch, { interval = '1' } = {}) {
   await page.goto(`/?batch=${batch}&workspace=ws_e2e&base=http://127.0.0.1:18080&interval=${interval}`);
+  // The page's wasm has filled the form from the query: its Watch handler is on.
+  await expect(page.getByLabel('Batch id')).toHaveValue(batch);
   await page.getByLabel('API key').fill(KEY);
   await page.getByRole('button', { name: 'Watch' }).click();
   return page.locator('batch-status');
