@@ -273,3 +273,25 @@ test('explorer="off" hides the control, and a host can still open it and export 
   const refused = await widget.evaluate((el) => el.exportCalls({ status: 'queued' }).then(() => 'resolved', (e) => e.message));
   expect(refused).toMatch(/status must be one of/);
 });
+
+test('hostile strings stay text in the explorer, and the CSV defuses every formula', async ({ page }) => {
+  const batch = uniqueBatch('hostile');
+  const put = (path, steps) => page.request.put(`/__sim/scenarios/${path}`, { data: { steps } });
+  expect((await put(batch, [{ fixture: 'hostile-strings' }])).status()).toBe(204);
+  expect((await put(`${batch}/calls`, [{ fixture: 'hostile' }])).status()).toBe(204);
+  const widget = await openWidget(page, batch, { interval: '5', 'mask-phones': 'off' });
+  const explorer = await openExplorer(widget);
+  await expect(explorer.locator('tbody tr')).toHaveCount(2);
+  await expect(explorer.locator('tbody tr').first().locator('.bs-call-id')).toHaveText('job_x"<img src=x onerror=window.__xss=1>');
+  expect(await explorer.locator('img').count()).toBe(0);
+  expect(await page.evaluate(() => window.__xss)).toBeUndefined();
+  const download = page.waitForEvent('download');
+  await explorer.getByRole('button', { name: 'Download CSV' }).click();
+  const text = await readFile(await (await download).path(), 'utf8');
+  expect(text).toContain('"\'=HYPERLINK(""http://evil.example"",""click"")"');
+  expect(text).toContain(',\'@SUM(1+1),');
+  // Control characters never get past the body's scrub (see model/mask.rs), so
+  // the line break is gone; the comma and the quotes are quoted.
+  expect(text).toContain('"\'+cmd|\' /C calc\'!A0second line, with comma and ""quotes"""');
+  expect(text).toContain(',\'-2+3');
+});
