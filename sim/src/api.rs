@@ -25,6 +25,8 @@ pub struct AppState {
     demo_speed: f64,
     /// Scripted batches and how many requests each has answered.
     scenarios: Arc<Mutex<HashMap<String, (Script, usize)>>>,
+    /// The stand-in portal's sessions: cookie value → user.
+    sessions: Arc<Mutex<HashMap<String, String>>>,
 }
 
 /// A demo batch and when its clock started.
@@ -43,6 +45,7 @@ impl AppState {
             demos: Arc::default(),
             demo_speed,
             scenarios: Arc::default(),
+            sessions: Arc::default(),
         }
     }
 
@@ -58,6 +61,36 @@ impl AppState {
         self.with_demo(id, |batch, epoch_ms, elapsed| {
             batch.calls_page(epoch_ms, elapsed, &query.status, query.page, query.limit)
         })
+    }
+
+    /// Cancels demo batch `id` now: the documented DELETE answer, or 409 when
+    /// it has ended or was cancelled already.
+    fn cancel_demo(&self, id: &str) -> Response {
+        let mut demos = crate::locked(&self.demos);
+        let Some(running) = demos.get_mut(id) else {
+            drop(demos);
+            // A demo batch nobody has looked at yet starts its clock now.
+            self.demo_status(id);
+            return self.cancel_demo(id);
+        };
+        let elapsed = running.started.elapsed().as_secs_f64() * self.demo_speed;
+        match running.batch.cancel(elapsed) {
+            Some(details) => {
+                let dropped = details["cancelledCalls"].clone();
+                Json(json!({
+                    "batchId": id,
+                    "status": "cancelled",
+                    "message": format!("Batch cancelled: {dropped} queued calls dropped; calls in progress will finish."),
+                    "details": details,
+                }))
+                .into_response()
+            }
+            None => error(
+                StatusCode::CONFLICT,
+                "Conflict",
+                "The batch has already ended or was cancelled",
+            ),
+        }
     }
 
     /// Runs `read` on demo batch `id` with its clock (epoch ms at its start, and
@@ -100,6 +133,12 @@ pub fn router(state: AppState, site: &FsPath) -> Router {
             "/__sim/scenarios/{id}/calls",
             axum::routing::put(put_calls_scenario).delete(delete_calls_scenario),
         )
+        .route(
+            "/__sim/scenarios/{id}/cancel",
+            axum::routing::put(put_cancel_scenario),
+        )
+        .route("/__sim/login", axum::routing::post(login))
+        .route("/__sim/session", get(session))
         .route("/__sim/health", get(|| async { "ok" }))
         .route("/__sim/host-page", get(crate::pages::host_page))
         .fallback_service(ServeDir::new(site))
@@ -147,6 +186,15 @@ async fn put_calls_scenario(
     put_scenario(State(state), Path(format!("{id}/calls")), Json(script)).await
 }
 
+/// Scripts the answers of batch `id`'s DELETE only.
+async fn put_cancel_scenario(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Json(script): Json<Script>,
+) -> StatusCode {
+    put_scenario(State(state), Path(format!("{id}/cancel")), Json(script)).await
+}
+
 async fn delete_calls_scenario(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -175,6 +223,7 @@ impl AppState {
 enum Served<'a> {
     Status,
     Calls(&'a CallsQuery),
+    Cancel,
 }
 
 /// Answers one request as its scripted step says.
@@ -194,7 +243,7 @@ async fn scripted(
     }
     let status = StatusCode::from_u16(step.status.unwrap_or(200)).unwrap_or(StatusCode::OK);
     let fixture_kind = match served {
-        Served::Status => "status",
+        Served::Status | Served::Cancel => "status",
         Served::Calls(_) => "calls-page",
     };
     let mut response = if let Some(name) = &step.fixture {
@@ -237,6 +286,7 @@ async fn scripted(
         match served {
             Served::Status => Json(state.demo_status(id)).into_response(),
             Served::Calls(query) => Json(state.demo_calls(id, query)).into_response(),
+            Served::Cancel => state.cancel_demo(id),
         }
     };
     if let Some(value) = step
@@ -261,6 +311,35 @@ fn header_text(headers: &HeaderMap, name: &str) -> Option<String> {
         .map(str::to_owned)
 }
 
+/// Logs an API request (see [`crate::log`]) and reads its two headers: the
+/// key, whether a workspace id came, and the request's open mark for
+/// `batch_id` (held until the answer is sent).
+fn record(
+    state: &AppState,
+    method: &Method,
+    uri: &Uri,
+    batch_id: Option<&String>,
+    headers: &HeaderMap,
+    endpoint: &'static str,
+) -> (Option<String>, bool, Option<crate::log::OpenRequest>) {
+    let api_key = header_text(headers, "x-api-key");
+    let has_workspace_id = header_text(headers, "x-workspace-id").is_some();
+    let open = state.log.record(Entry {
+        at_ms: 0,
+        method: method.to_string(),
+        path: uri.path().to_owned(),
+        query: uri.query().unwrap_or_default().to_owned(),
+        endpoint,
+        batch_id: batch_id.cloned(),
+        has_api_key: api_key.is_some(),
+        has_workspace_id,
+        api_key: api_key.clone(),
+        origin: header_text(headers, "origin"),
+        overlapped: false,
+    });
+    (api_key, has_workspace_id, open)
+}
+
 async fn batch(
     State(state): State<AppState>,
     method: Method,
@@ -268,33 +347,33 @@ async fn batch(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    let api_key = header_text(&headers, "x-api-key");
-    let has_workspace_id = header_text(&headers, "x-workspace-id").is_some();
-    let _open = state.log.record(Entry {
-        at_ms: 0,
-        method: method.to_string(),
-        path: uri.path().to_owned(),
-        query: uri.query().unwrap_or_default().to_owned(),
-        endpoint: "status",
-        batch_id: (method == Method::GET).then(|| id.clone()),
-        has_api_key: api_key.is_some(),
-        has_workspace_id,
-        api_key: api_key.clone(),
-        origin: header_text(&headers, "origin"),
-        overlapped: false,
-    });
+    let endpoint = if method == Method::DELETE {
+        "cancel"
+    } else {
+        "status"
+    };
+    let logged = method == Method::GET || method == Method::DELETE;
+    let (api_key, has_workspace_id, _open) = record(
+        &state,
+        &method,
+        &uri,
+        logged.then_some(&id),
+        &headers,
+        endpoint,
+    );
     if method == Method::OPTIONS {
         return with_cors(preflight());
     }
-    if method != Method::GET {
+    if method != Method::GET && method != Method::DELETE {
         let mut response = error(
             StatusCode::METHOD_NOT_ALLOWED,
             "Method not allowed",
-            "Use GET",
+            "Use GET or DELETE",
         );
-        response
-            .headers_mut()
-            .insert(header::ALLOW, HeaderValue::from_static("GET, OPTIONS"));
+        response.headers_mut().insert(
+            header::ALLOW,
+            HeaderValue::from_static("GET, DELETE, OPTIONS"),
+        );
         return with_cors(response);
     }
     if api_key.is_none() || !has_workspace_id {
@@ -304,11 +383,69 @@ async fn batch(
             "The x-api-key and x-workspace-id headers are required",
         ));
     }
+    let key = api_key.as_deref().unwrap_or_default();
+    if method == Method::DELETE {
+        // A script at `{id}/cancel` can make the DELETE fail or hang; a step
+        // with no status cancels for real, after its latency.
+        if let Some(step) = state.next_step(&format!("{id}/cancel")) {
+            return scripted(&state, &id, step, key, Served::Cancel).await;
+        }
+        if id.starts_with("demo") {
+            return with_cors(state.cancel_demo(&id));
+        }
+        return with_cors(error(
+            StatusCode::NOT_FOUND,
+            "Batch not found",
+            &format!("No batch with id {id} in this workspace"),
+        ));
+    }
     if let Some(step) = state.next_step(&id) {
-        let key = api_key.as_deref().unwrap_or_default();
         return scripted(&state, &id, step, key, Served::Status).await;
     }
     with_cors(status_body(&state, &id).await)
+}
+
+/// The stand-in for a portal's session check, for the cancel proxy's tests:
+/// `POST /__sim/login?user=NAME` issues a session cookie; `GET /__sim/session`
+/// answers 200 with the user in `X-User` for a cookie it issued, 401 otherwise.
+async fn login(State(state): State<AppState>, uri: Uri) -> Response {
+    let user = uri
+        .query()
+        .unwrap_or_default()
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("user="))
+        .filter(|u| !u.is_empty() && u.bytes().all(|b| b.is_ascii_alphanumeric()))
+        .unwrap_or("operator")
+        .to_owned();
+    let token = {
+        let mut sessions = crate::locked(&state.sessions);
+        let token = format!("s{}x{}", sessions.len() + 1, state.log.now_ms());
+        sessions.insert(token.clone(), user);
+        token
+    };
+    let cookie = format!("sim_session={token}; Path=/; HttpOnly; SameSite=Strict");
+    let mut response = Json(json!({ "session": token })).into_response();
+    if let Ok(value) = HeaderValue::from_str(&cookie) {
+        response.headers_mut().insert(header::SET_COOKIE, value);
+    }
+    response
+}
+
+async fn session(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let token = header_text(&headers, "cookie").and_then(|cookies| {
+        cookies
+            .split(';')
+            .find_map(|c| c.trim().strip_prefix("sim_session=").map(str::to_owned))
+    });
+    let user = token.and_then(|t| crate::locked(&state.sessions).get(&t).cloned());
+    match user.and_then(|u| HeaderValue::from_str(&u).ok()) {
+        Some(user) => {
+            let mut response = StatusCode::NO_CONTENT.into_response();
+            response.headers_mut().insert("x-user", user);
+            response
+        }
+        None => error(StatusCode::UNAUTHORIZED, "Unauthorized", "No valid session"),
+    }
 }
 
 /// The query of `GET …/{id}/calls`, checked as the contract describes it.
@@ -366,21 +503,15 @@ async fn calls(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    let api_key = header_text(&headers, "x-api-key");
-    let has_workspace_id = header_text(&headers, "x-workspace-id").is_some();
-    let _open = state.log.record(Entry {
-        at_ms: 0,
-        method: method.to_string(),
-        path: uri.path().to_owned(),
-        query: uri.query().unwrap_or_default().to_owned(),
-        endpoint: "calls",
-        batch_id: (method == Method::GET).then(|| id.clone()),
-        has_api_key: api_key.is_some(),
-        has_workspace_id,
-        api_key: api_key.clone(),
-        origin: header_text(&headers, "origin"),
-        overlapped: false,
-    });
+    let logged = method == Method::GET;
+    let (api_key, has_workspace_id, _open) = record(
+        &state,
+        &method,
+        &uri,
+        logged.then_some(&id),
+        &headers,
+        "calls",
+    );
     if method == Method::OPTIONS {
         return with_cors(preflight());
     }
@@ -470,11 +601,11 @@ fn preflight() -> Response {
     let headers = response.headers_mut();
     headers.insert(
         header::ACCESS_CONTROL_ALLOW_METHODS,
-        HeaderValue::from_static("GET, OPTIONS"),
+        HeaderValue::from_static("GET, DELETE, OPTIONS"),
     );
     headers.insert(
         header::ACCESS_CONTROL_ALLOW_HEADERS,
-        HeaderValue::from_static("x-api-key, x-workspace-id"),
+        HeaderValue::from_static("x-api-key, x-workspace-id, x-batch-cancel"),
     );
     headers.insert(
         header::ACCESS_CONTROL_MAX_AGE,

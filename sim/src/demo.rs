@@ -39,6 +39,9 @@ struct Call {
 pub struct DemoBatch {
     id: String,
     calls: Vec<Call>,
+    /// When it was cancelled, seconds into its run: calls not started by then
+    /// are dropped, the ones in progress finish.
+    cancelled_at: Option<f64>,
 }
 
 /// A small, fast, seedable generator (SplitMix64): no dependency, same numbers
@@ -104,6 +107,7 @@ impl DemoBatch {
         DemoBatch {
             id: id.to_owned(),
             calls,
+            cancelled_at: None,
         }
     }
 
@@ -114,20 +118,56 @@ impl DemoBatch {
 
     /// The documented status body, `elapsed` seconds after the batch's clock began
     /// at `epoch_ms`.
+    /// Whether `call` was dropped by a cancel before it started.
+    fn dropped(&self, call: &Call) -> bool {
+        self.cancelled_at.is_some_and(|at| call.start > at)
+    }
+
+    /// Cancels the batch `elapsed` seconds in, as the API's DELETE does: the
+    /// calls not started are dropped, the ones in progress finish. Returns the
+    /// documented `details`, or `None` if it has ended or was cancelled already.
+    pub fn cancel(&mut self, elapsed: f64) -> Option<Value> {
+        let finished = self.calls.iter().all(|c| c.end <= elapsed);
+        if finished || self.cancelled_at.is_some() {
+            return None;
+        }
+        self.cancelled_at = Some(elapsed);
+        let ended = |ok: bool| {
+            self.calls
+                .iter()
+                .filter(|c| c.end <= elapsed && c.failure.is_none() == ok)
+                .count()
+        };
+        let dropped = self.calls.iter().filter(|c| self.dropped(c)).count();
+        Some(json!({
+            "completedCalls": ended(true),
+            "failedCalls": ended(false),
+            "cancelledCalls": dropped,
+            "totalCalls": self.calls.len(),
+        }))
+    }
+
     pub fn status(&self, epoch_ms: f64, elapsed: f64) -> Value {
         let at = |secs: f64| (epoch_ms + secs * 1000.0).round() as i64;
-        let ended: Vec<&Call> = self.calls.iter().filter(|c| c.end <= elapsed).collect();
+        let ended: Vec<&Call> = self
+            .calls
+            .iter()
+            .filter(|c| c.end <= elapsed && !self.dropped(c))
+            .collect();
         let failed = ended.iter().filter(|c| c.failure.is_some()).count();
         let completed = ended.len() - failed;
         let active = self
             .calls
             .iter()
-            .filter(|c| c.start <= elapsed && c.end > elapsed)
+            .filter(|c| c.start <= elapsed && c.end > elapsed && !self.dropped(c))
             .count();
         let total = self.calls.len();
-        let waiting = total - ended.len() - active;
-        let done = ended.len() == total;
-        let status = if elapsed < QUEUED_SECS {
+        let dropped = self.calls.iter().filter(|c| self.dropped(c)).count();
+        let waiting = total - ended.len() - active - dropped;
+        let done = ended.len() + dropped == total;
+        let status = if self.cancelled_at.is_some() {
+            "cancelled"
+        } else if elapsed < QUEUED_SECS {
             "queued"
         } else if done {
             "completed"
@@ -185,9 +225,11 @@ impl DemoBatch {
     }
 
     /// What a call is doing `elapsed` seconds in: `waiting`, `active`,
-    /// `completed` or `failed`.
-    fn state_of(call: &Call, elapsed: f64) -> &'static str {
-        if call.end <= elapsed {
+    /// `completed`, `failed`, or `cancelled` (dropped by a cancel).
+    fn state_of(&self, call: &Call, elapsed: f64) -> &'static str {
+        if self.dropped(call) {
+            "cancelled"
+        } else if call.end <= elapsed {
             if call.failure.is_some() {
                 "failed"
             } else {
@@ -217,8 +259,10 @@ impl DemoBatch {
         });
         let mut matching = Vec::new();
         for (row, call) in self.calls.iter().enumerate() {
-            let state = Self::state_of(call, elapsed);
-            summary[state] = json!(summary[state].as_u64().unwrap_or(0) + 1);
+            let state = self.state_of(call, elapsed);
+            if state != "cancelled" {
+                summary[state] = json!(summary[state].as_u64().unwrap_or(0) + 1);
+            }
             if filter == "all" || filter == state {
                 matching.push((row, call, state));
             }
@@ -231,7 +275,7 @@ impl DemoBatch {
             .skip(skip)
             .take(limit as usize)
             .map(|(row, call, state)| {
-                let started = *state != "waiting";
+                let started = matches!(*state, "active" | "completed" | "failed");
                 let ended = matches!(*state, "completed" | "failed");
                 json!({
                     "jobId": call.job_id,
@@ -343,6 +387,38 @@ mod tests {
             );
         }
         assert!(recent.iter().all(|id| seen.iter().any(|s| s == id)));
+    }
+
+    #[test]
+    fn a_cancel_drops_the_queued_calls_and_lets_the_active_ones_finish() {
+        let mut batch = DemoBatch::new("demo");
+        let before = batch.status(0.0, 30.0);
+        let active = before["progress"]["active"].as_u64().unwrap();
+        let waiting = before["progress"]["waiting"].as_u64().unwrap();
+        let details = batch.cancel(30.0).expect("a running batch cancels");
+        assert_eq!(details["cancelledCalls"].as_u64().unwrap(), waiting);
+        assert_eq!(details["totalCalls"], CALLS);
+        let now = batch.status(0.0, 30.0);
+        assert_eq!(now["status"], "cancelled");
+        assert_eq!(now["progress"]["waiting"], 0);
+        assert_eq!(now["progress"]["active"].as_u64().unwrap(), active);
+        assert_eq!(now["isComplete"], false);
+        let later = batch.status(0.0, 60.0);
+        assert_eq!(later["progress"]["active"], 0);
+        assert_eq!(later["isComplete"], true);
+        assert!(batch.cancel(61.0).is_none(), "a second cancel conflicts");
+        let page = batch.calls_page(0.0, 60.0, "all", 1, 100);
+        assert_eq!(page["summary"]["waiting"], 0);
+        assert!(page["calls"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["status"] == "cancelled"));
+        let finished = DemoBatch::new("demo").duration_secs() + 1.0;
+        assert!(
+            DemoBatch::new("demo").cancel(finished).is_none(),
+            "a finished batch conflicts"
+        );
     }
 
     #[test]

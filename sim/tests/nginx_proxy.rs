@@ -6,7 +6,9 @@
 //! - the key stays on the server and many viewers cost upstream one request a second;
 //! - only GET of the status endpoint and of a checked calls page gets through;
 //! - the site is served with the documented headers, its CSP matching the page;
-//! - an upstream whose certificate the proxy cannot verify gets 502, and never the key.
+//! - an upstream whose certificate the proxy cannot verify gets 502, and never the key;
+//! - with `cancel.conf`, a DELETE goes upstream only with a session, the custom
+//!   header and the portal's Origin, is logged with the user and never cached.
 //!
 //! Run by `make nginx` (part of `make test`): needs Debian's nginx and openssl, and
 //! a built site.
@@ -22,6 +24,11 @@ const SERVER_KEY: &str = "sk_server_side_7f3a9c";
 const SERVER_WORKSPACE: &str = "ws_server_side";
 const CLIENT_KEY: &str = "sk_client_sent_should_be_dropped";
 const CLIENTS: usize = 50;
+/// A cancel the proxy must refuse: why, its headers, and the status it gets.
+type Refusal<'a> = (&'a str, Vec<(&'a str, &'a str)>, u16);
+
+/// The portal origin the cancel tests configure.
+const PORTAL: &str = "https://portal.test";
 const LOAD_SECONDS: u64 = 20;
 
 /// A child process stopped when the test ends, however it ends. SIGTERM, not
@@ -152,9 +159,14 @@ fn as_root() -> bool {
 
 /// The shipped config with this machine's paths and ports, its upstream the
 /// TLS front on `upstream`, trusting the test CA in `dir`.
-fn render_config(dir: &Path, listen: u16, upstream: u16, site: &Path) -> String {
-    let conf =
+fn render_config(dir: &Path, listen: u16, upstream: u16, site: &Path, cancel: bool) -> String {
+    let mut conf =
         std::fs::read_to_string(repo_root().join("deploy/nginx/nginx.conf")).expect("nginx.conf");
+    if cancel {
+        let line = "# include /etc/nginx/batch-status/cancel.conf;";
+        assert!(conf.contains(line), "cancel.conf is included by one line");
+        conf = conf.replace(line, "include /etc/nginx/batch-status/cancel.conf;");
+    }
     let rendered = conf
         .replace(
             "pid /run/batch-status-nginx.pid;",
@@ -299,6 +311,7 @@ enum Upstream {
 /// nginx with the shipped config, in front of a TLS front and the sim.
 struct Stack {
     site: PathBuf,
+    dir: PathBuf,
     port: u16,
     sim_port: u16,
     // Fields drop in order: the processes stop before their folder goes.
@@ -319,6 +332,12 @@ impl Drop for RemovedOnDrop {
 
 impl Stack {
     async fn start(name: &str, upstream: Upstream) -> Stack {
+        Stack::start_with(name, upstream, false).await
+    }
+
+    /// A stack whose proxy includes `cancel.conf`, its session check the sim's
+    /// stand-in and its portal `https://portal.test`.
+    async fn start_with(name: &str, upstream: Upstream, cancel: bool) -> Stack {
         let root = repo_root();
         let site = root.join("dist");
         assert!(
@@ -345,9 +364,22 @@ impl Stack {
         let (port, tls_port, sim_port) = (free_port(), free_port(), free_port());
         std::fs::write(
             dir.join("nginx.conf"),
-            render_config(&dir, port, tls_port, &site),
+            render_config(&dir, port, tls_port, &site, cancel),
         )
         .expect("config");
+        let cancel_conf = std::fs::read_to_string(root.join("deploy/nginx/cancel.conf"))
+            .expect("cancel.conf")
+            .replace("/etc/nginx/batch-status/", &format!("{}/", dir.display()))
+            .replace(
+                "/var/log/nginx/batch-cancel.log",
+                &format!("{}/cancel.log", dir.display()),
+            )
+            .replace("https://portal.example", PORTAL)
+            .replace(
+                "http://127.0.0.1:9000/session",
+                &format!("http://127.0.0.1:{sim_port}/__sim/session"),
+            );
+        std::fs::write(dir.join("cancel.conf"), cancel_conf).expect("cancel.conf");
         let signer = if upstream == Upstream::Trusted {
             "test-ca"
         } else {
@@ -383,6 +415,7 @@ impl Stack {
             wait_until_up(port).await;
         }
         Stack {
+            dir: dir.clone(),
             _dir: RemovedOnDrop(dir),
             site,
             port,
@@ -573,6 +606,67 @@ async fn calls_pages_are_checked_before_upstream_and_cached_per_page() {
         saw, upstream_queries,
         "upstream sees only the checked query, once per page"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cancel_goes_upstream_only_with_a_session_the_header_and_the_portals_origin() {
+    let stack = Stack::start_with("cancel", Upstream::Trusted, true).await;
+    let batch = "demo-nginx-cancel";
+    let path = format!("/v1/api/batch-calls/{batch}");
+    assert_eq!(stack.get(&path, &[]).await.status, 200, "GET still works");
+    let login = request(stack.sim_port, "POST", "/__sim/login?user=alice", &[]).await;
+    let session: serde_json::Value = serde_json::from_slice(&login.body).expect("JSON");
+    let cookie = format!(
+        "sim_session={}",
+        session["session"].as_str().expect("a session")
+    );
+    let (header, origin) = (("x-batch-cancel", "1"), ("origin", PORTAL));
+    let refused: [Refusal; 5] = [
+        ("no session", vec![header, origin], 401),
+        (
+            "a session the portal never issued",
+            vec![("cookie", "sim_session=forged"), header, origin],
+            401,
+        ),
+        ("no cancel header", vec![("cookie", &cookie), origin], 403),
+        (
+            "a foreign origin",
+            vec![("cookie", &cookie), header, ("origin", "https://evil.test")],
+            403,
+        ),
+        ("no origin", vec![("cookie", &cookie), header], 403),
+    ];
+    for (what, headers, status) in &refused {
+        let reply = request(stack.port, "DELETE", &path, headers).await;
+        assert_eq!(reply.status, *status, "{what}: {}", reply.text());
+    }
+    let deletes = |log: Vec<serde_json::Value>| {
+        log.into_iter()
+            .filter(|e| e["method"] == "DELETE")
+            .collect::<Vec<_>>()
+    };
+    assert!(
+        deletes(stack.upstream_saw(batch).await).is_empty(),
+        "a refused cancel reached upstream"
+    );
+    let good = [("cookie", cookie.as_str()), header, origin];
+    let reply = request(stack.port, "DELETE", &path, &good).await;
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    let body: serde_json::Value = serde_json::from_slice(&reply.body).expect("JSON");
+    assert_eq!(body["status"], "cancelled");
+    assert_eq!(body["details"]["totalCalls"], 180);
+    let upstream = deletes(stack.upstream_saw(batch).await);
+    assert_eq!(upstream.len(), 1, "exactly one cancel went upstream");
+    assert_eq!(upstream[0]["apiKey"], SERVER_KEY);
+    let log = std::fs::read_to_string(stack.dir.join("cancel.log")).expect("a cancel log");
+    assert!(
+        log.contains(&format!("user=alice batch={batch} status=200")),
+        "the log names the user: {log}"
+    );
+    // Never cached: the same cancel again reaches upstream, which says it is done.
+    let again = request(stack.port, "DELETE", &path, &good).await;
+    assert_eq!(again.status, 409, "{}", again.text());
+    assert_eq!(deletes(stack.upstream_saw(batch).await).len(), 2);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

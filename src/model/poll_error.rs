@@ -74,3 +74,13 @@ impl PollError {
         }
     }
 }
+
+/// An HTTP error with no body, for the tests of the rules.
+#[cfg(test)]
+pub(crate) fn http_error(status: u16, retry_after_ms: Option<f64>) -> PollError {
+    PollError::Http {
+        status,
+        body: ErrorBody::default(),
+        retry_after_ms,
+    }
+}

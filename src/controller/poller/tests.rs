@@ -2,18 +2,11 @@
 
 use super::*;
 use crate::controller::schedule::BACKOFF_CAP_MS;
-use crate::wire::ErrorBody;
 use proptest::prelude::*;
 
 const T0: f64 = 1_764_321_000_000.0;
 
-fn http(status: u16, retry_after_ms: Option<f64>) -> PollError {
-    PollError::Http {
-        status,
-        body: ErrorBody::default(),
-        retry_after_ms,
-    }
-}
+use crate::model::poll_error::http_error as http;
 
 /// A poller every 5 s that has just made its first request at `T0`.
 fn started() -> (Poller, u32) {

@@ -1,18 +1,11 @@
 //! The sweep's rules, driven with time as a number.
 
 use super::*;
-use crate::wire::ErrorBody;
 use proptest::prelude::*;
 
 const T0: f64 = 1_764_321_000_000.0;
 
-fn http(status: u16, retry_after_ms: Option<f64>) -> PollError {
-    PollError::Http {
-        status,
-        body: ErrorBody::default(),
-        retry_after_ms,
-    }
-}
+use crate::model::poll_error::http_error as http;
 
 fn fetch(command: SweepCommand) -> (u64, u32) {
     match command {
