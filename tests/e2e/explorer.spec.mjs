@@ -7,7 +7,7 @@ import { test, expect } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 import { readFile } from 'node:fs/promises';
 import {
-  uniqueBatch, requestsFor, openWidget, advance, settle, controlVisibility, E2E_KEY, watchConsole,
+  uniqueBatch, requestsFor, openWidget, advance, settle, controlVisibility, E2E_KEY, watchConsole, documentListeners,
 } from './helpers.mjs';
 
 const HEADERS = { 'x-api-key': E2E_KEY, 'x-workspace-id': 'ws_e2e' };
@@ -294,4 +294,22 @@ test('hostile strings stay text in the explorer, and the CSV defuses every formu
   // the line break is gone; the comma and the quotes are quoted.
   expect(text).toContain('"\'+cmd|\' /C calc\'!A0second line, with comma and ""quotes"""');
   expect(text).toContain(',\'-2+3');
+});
+
+test('closing the explorer, and then removing the widget, leaves no listener on the document', async ({ page }) => {
+  const batch = uniqueBatch('demo-large');
+  const widget = await openWidget(page, batch, { interval: '5' });
+  expect(await documentListeners(page, 'visibilitychange')).toBe(1);
+  const explorer = await openExplorer(widget);
+  expect(await documentListeners(page, 'visibilitychange')).toBe(2);
+  await scriptCalls(page.request, batch, [{ latencyMs: 300 }]);
+  await explorer.getByRole('button', { name: 'Download CSV' }).click();
+  await expect(explorer.locator('.bs-x-export-status')).toHaveText(/Fetching/);
+  // The export's sweep follows the page's visibility too.
+  expect(await documentListeners(page, 'visibilitychange')).toBe(3);
+  await explorer.getByRole('button', { name: 'Close all calls' }).click();
+  await expect(widget.locator('[part=explorer]')).toHaveCount(0);
+  expect(await documentListeners(page, 'visibilitychange')).toBe(1);
+  await widget.evaluate((el) => el.remove());
+  expect(await documentListeners(page, 'visibilitychange')).toBe(0);
 });

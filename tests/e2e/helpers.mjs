@@ -145,3 +145,12 @@ export async function liveObjects(page, prototypeExpression, fn) {
   await cdp.detach();
   return result.value;
 }
+
+/** Listeners on the document for `type`, as DevTools lists them. */
+export async function documentListeners(page, type) {
+  const cdp = await page.context().newCDPSession(page);
+  const { result } = await cdp.send('Runtime.evaluate', { expression: 'document' });
+  const { listeners } = await cdp.send('DOMDebugger.getEventListeners', { objectId: result.objectId });
+  await cdp.detach();
+  return listeners.filter((l) => l.type === type).length;
+}

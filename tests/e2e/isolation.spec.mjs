@@ -9,6 +9,7 @@ import AxeBuilder from '@axe-core/playwright';
 import { FAULT_SIM_PORT } from '../../playwright.config.mjs';
 import {
   uniqueBatch, requestsFor, script, openWidget, addWidget, settle, watchConsole, crashes, keyOnParse, E2E_KEY, liveObjects,
+  documentListeners,
 } from './helpers.mjs';
 
 test.use({ baseURL: `http://127.0.0.1:${FAULT_SIM_PORT}` });
@@ -40,15 +41,6 @@ async function addBystanderAndHostButton(page, batch) {
   const bystander = page.locator('#bystander');
   await expect(bystander.locator('.bs[aria-busy=false] [role=progressbar]')).toBeAttached();
   return bystander;
-}
-
-/** Listeners on the document for `type`, as DevTools lists them. */
-async function documentListeners(page, type) {
-  const cdp = await page.context().newCDPSession(page);
-  const { result } = await cdp.send('Runtime.evaluate', { expression: 'document' });
-  const { listeners } = await cdp.send('DOMDebugger.getEventListeners', { objectId: result.objectId });
-  await cdp.detach();
-  return listeners.filter((l) => l.type === type).length;
 }
 
 /** Two fresh batches: one whose first answer crashes the widget, one that answers well. */
