@@ -58,8 +58,10 @@ sim: tools
 size: site
 	@scripts/size-report.sh dist
 
-## nginx: the shipped deploy/nginx config, run for real in front of sim
+## nginx: the shipped deploy/nginx config scanned by gixy-next, then run for
+## real in front of sim
 nginx: site
+	scripts/nginx-scan.sh
 	cargo test -p sim --features nginx-test --test nginx_proxy -- --nocapture
 
 ## e2e: Playwright in Debian's Chromium against sim serving the release build

@@ -183,8 +183,8 @@ fn render_config(dir: &Path, listen: u16, upstream: u16, site: &Path, cancel: bo
         )
         .replace("listen 8080;", &format!("listen 127.0.0.1:{listen};"))
         .replace(
-            "server api.trillet.ai:443;",
-            &format!("server 127.0.0.1:{upstream};"),
+            "set $api_host \"api.trillet.ai\";",
+            &format!("set $api_host \"127.0.0.1:{upstream}\";"),
         )
         .replace(
             "proxy_ssl_trusted_certificate /etc/ssl/certs/ca-certificates.crt;",
@@ -193,7 +193,11 @@ fn render_config(dir: &Path, listen: u16, upstream: u16, site: &Path, cancel: bo
                 dir.display()
             ),
         );
-    for line in ["proxy_ssl_verify on;", "proxy_pass https://batch_api"] {
+    for line in [
+        "proxy_ssl_verify on;",
+        "proxy_pass https://$api_host",
+        "127.0.0.1:",
+    ] {
         assert!(rendered.contains(line), "the shipped config keeps {line}");
     }
     assert!(
@@ -349,11 +353,12 @@ impl Stack {
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(dir.join("cache")).expect("a temp dir");
         std::fs::create_dir_all(dir.join("upstream")).expect("a temp dir");
-        std::fs::copy(
-            root.join("deploy/nginx/security-headers.conf"),
-            dir.join("security-headers.conf"),
-        )
-        .expect("security headers");
+        for file in ["security-headers.conf", "proxy-headers.conf"] {
+            let text = std::fs::read_to_string(root.join("deploy/nginx").join(file))
+                .expect("a shipped include")
+                .replace("/etc/nginx/batch-status/", &format!("{}/", dir.display()));
+            std::fs::write(dir.join(file), text).expect("an include");
+        }
         std::fs::write(
             dir.join("secrets.conf"),
             format!("proxy_set_header x-api-key \"{SERVER_KEY}\";\nproxy_set_header x-workspace-id \"{SERVER_WORKSPACE}\";\n"),
@@ -535,6 +540,21 @@ async fn nothing_but_get_of_a_well_formed_batch_id_reaches_upstream() {
         let reply = request(stack.port, method, &path, &[]).await;
         assert_eq!(reply.status, status, "{method} {path}");
     }
+    let refused = request(stack.port, "POST", "/v1/api/batch-calls/demo-x", &[]).await;
+    assert_eq!(
+        refused.header("allow"),
+        Some("GET"),
+        "405 says what is allowed"
+    );
+    assert!(
+        refused.text().contains("Only GET is proxied"),
+        "{}",
+        refused.text()
+    );
+    assert!(
+        refused.header("content-security-policy").is_some(),
+        "the 405 keeps the security headers"
+    );
     let reply = request(stack.sim_port, "GET", "/__sim/requests", &[]).await;
     let log: Vec<serde_json::Value> = serde_json::from_slice(&reply.body).expect("JSON");
     assert!(
