@@ -2,6 +2,7 @@
 //! Nothing here touches the browser, so all of it is tested with plain `cargo test`.
 
 pub mod breakdown;
+pub mod cancel;
 pub mod clock;
 pub mod csv;
 pub mod eta;

@@ -2,12 +2,14 @@
 
 pub mod batch;
 pub mod calls_page;
+pub mod cancel;
 #[cfg(target_arch = "wasm32")]
 pub mod js;
 pub mod json;
 
 pub use batch::{BatchState, BatchStatus, CallOutcome, Counts, ErrorBody, RecentCall};
 pub use calls_page::{CallFilter, CallRecord, CallSummary, CallsPage, Pagination};
+pub use cancel::CancelResult;
 pub use json::Json;
 
 #[cfg(test)]

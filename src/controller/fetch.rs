@@ -3,9 +3,10 @@
 
 use super::schedule::parse_retry_after;
 use crate::config::{whole_number, ApiKey, Settings};
+use crate::model::cancel::CancelOutcome;
 use crate::model::mask::scrub;
 use crate::model::PollError;
-use crate::wire::{BatchStatus, ErrorBody, Json};
+use crate::wire::{BatchStatus, CancelResult, ErrorBody, Json};
 use js_sys::{Array, Object, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
@@ -65,20 +66,12 @@ pub async fn fetch_json(
     read_json(status, retry_after_ms, &text, api_key)
 }
 
-/// GETs `url` with the workspace and key headers: the HTTP status, the
-/// `Retry-After` wait, and the body as a JS string.
-async fn fetch_text(
-    url: &str,
-    settings: &Settings,
-    api_key: &ApiKey,
-    signal: &AbortSignal,
-) -> Result<(u16, Option<f64>, JsValue), PollError> {
-    // The browser's fetch with a plain init object: no wrapper crate, and no
-    // binding per option, each of which would add to every page's download.
-    // Header values were checked before any request (`Settings::validate_with`).
-    let set = |object: &Object, key: &str, value: &JsValue| {
-        let _ = Reflect::set(object, &JsValue::from_str(key), value);
-    };
+/// The init object of a request: the workspace and key headers, no caching,
+/// the abort signal. The browser's fetch with a plain object: no wrapper crate,
+/// and no binding per option, each of which would add to every page's
+/// download. Header values were checked before any request
+/// (`Settings::validate_with`).
+fn request_init(settings: &Settings, api_key: &ApiKey, signal: &AbortSignal) -> Object {
     let headers = Object::new();
     set(
         &headers,
@@ -93,6 +86,68 @@ async fn fetch_text(
     set(&init, "headers", &headers);
     set(&init, "cache", &JsValue::from_str("no-store"));
     set(&init, "signal", signal);
+    init
+}
+
+fn set(object: &Object, key: &str, value: &JsValue) {
+    let _ = Reflect::set(object, &JsValue::from_str(key), value);
+}
+
+/// Sends the one DELETE that cancels the batch (with `x-batch-cancel: 1`, the
+/// header a proxy's CSRF check looks for) and says how it ended. Never
+/// retried: an abort (the caller's timeout) or a network failure is
+/// [`CancelOutcome::Unknown`].
+pub async fn send_cancel(
+    settings: &Settings,
+    api_key: &ApiKey,
+    signal: &AbortSignal,
+) -> CancelOutcome {
+    let init = request_init(settings, api_key, signal);
+    set(&init, "method", &JsValue::from_str("DELETE"));
+    if let Ok(headers) = Reflect::get(&init, &JsValue::from_str("headers")) {
+        set(
+            headers.unchecked_ref(),
+            "x-batch-cancel",
+            &JsValue::from_str("1"),
+        );
+    }
+    let fetched = JsFuture::from(
+        gloo_utils::window().fetch_with_str_and_init(&settings.status_url(), init.unchecked_ref()),
+    )
+    .await;
+    let Ok(response) = fetched else {
+        return CancelOutcome::Unknown;
+    };
+    let response: Response = response.unchecked_into();
+    let status = response.status();
+    let Ok(text) = read_capped(response).await else {
+        return CancelOutcome::Unknown;
+    };
+    let mut body = parse_json_text(&text);
+    if let (Some(body), Some(key)) = (body.as_mut(), api_key.header_value()) {
+        scrub(body, key);
+    }
+    if (200..300).contains(&status) {
+        CancelOutcome::Done(
+            body.as_ref()
+                .and_then(CancelResult::from_json)
+                .unwrap_or_default(),
+        )
+    } else {
+        let message = body.as_ref().and_then(|b| ErrorBody::from_json(b).message);
+        CancelOutcome::Refused(status, message)
+    }
+}
+
+/// GETs `url` with the workspace and key headers: the HTTP status, the
+/// `Retry-After` wait, and the body as a JS string.
+async fn fetch_text(
+    url: &str,
+    settings: &Settings,
+    api_key: &ApiKey,
+    signal: &AbortSignal,
+) -> Result<(u16, Option<f64>, JsValue), PollError> {
+    let init = request_init(settings, api_key, signal);
     let response: Response =
         JsFuture::from(gloo_utils::window().fetch_with_str_and_init(url, init.unchecked_ref()))
             .await

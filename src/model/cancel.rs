@@ -1,0 +1,145 @@
+//! Cancelling a batch: when it may be offered, what the dialog says will
+//! happen, and what each outcome of the one DELETE means. A DELETE is sent once
+//! per confirmation and never retried: cancelling twice is not harmless.
+
+use super::mask::visible_text;
+use crate::wire::{BatchState, CancelResult, Counts};
+
+/// Whether a batch in `state` can still be cancelled: queued or processing.
+pub fn cancellable(state: &BatchState) -> bool {
+    matches!(state, BatchState::Queued | BatchState::Processing)
+}
+
+/// The dialog's sentence about what a cancel does, counts written by `number`.
+pub fn consequence(counts: Counts, number: impl Fn(u64) -> String) -> String {
+    format!(
+        "{} queued calls will not be made; {} calls in progress will finish. This cannot be undone.",
+        number(counts.waiting),
+        number(counts.active)
+    )
+}
+
+/// How the DELETE ended.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CancelOutcome {
+    /// Cancelled: what the API says it did.
+    Done(CancelResult),
+    /// No answer in time, or none at all: it may or may not have happened.
+    Unknown,
+    /// The answer's HTTP status, with the server's message if it sent one.
+    Refused(u16, Option<String>),
+}
+
+/// What to tell a person about an outcome, and whether to fetch the status at
+/// once to show where the batch now stands.
+pub fn outcome_text(outcome: &CancelOutcome, number: impl Fn(u64) -> String) -> (String, bool) {
+    match outcome {
+        CancelOutcome::Done(result) => (
+            format!(
+                "Batch cancelled: {} queued calls will not be made ({} completed, {} failed of {}).",
+                number(result.cancelled),
+                number(result.completed),
+                number(result.failed),
+                number(result.total)
+            ),
+            true,
+        ),
+        CancelOutcome::Unknown => (
+            "The cancel got no answer, so whether it happened is unknown. It is not sent again; the status is being checked."
+                .to_owned(),
+            true,
+        ),
+        CancelOutcome::Refused(404, _) => (
+            "The API does not know this batch, so nothing was cancelled.".to_owned(),
+            false,
+        ),
+        CancelOutcome::Refused(409, _) => (
+            "The batch had already ended, so there was nothing to cancel.".to_owned(),
+            true,
+        ),
+        CancelOutcome::Refused(status, message) => {
+            let said = message
+                .as_deref()
+                .map(|m| format!(" It said: {}", visible_text(m)))
+                .unwrap_or_default();
+            let what = if *status >= 500 {
+                "The API failed to cancel the batch"
+            } else {
+                "The API refused to cancel the batch"
+            };
+            (
+                format!("{what} (HTTP {}).{said} Nothing was retried.", u64::from(*status)),
+                false,
+            )
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn n(value: u64) -> String {
+        value.to_string()
+    }
+
+    #[test]
+    fn only_a_running_batch_is_offered() {
+        assert!(cancellable(&BatchState::Queued));
+        assert!(cancellable(&BatchState::Processing));
+        for state in [
+            BatchState::Completed,
+            BatchState::Cancelled,
+            BatchState::Failed,
+            BatchState::Missing,
+            BatchState::Other("paused".into()),
+        ] {
+            assert!(!cancellable(&state), "{state:?}");
+        }
+    }
+
+    #[test]
+    fn the_dialog_says_what_will_happen() {
+        let counts = Counts {
+            waiting: 45,
+            active: 5,
+            ..Counts::default()
+        };
+        assert_eq!(
+            consequence(counts, n),
+            "45 queued calls will not be made; 5 calls in progress will finish. This cannot be undone."
+        );
+    }
+
+    #[test]
+    fn every_outcome_has_its_own_words_and_only_some_refresh() {
+        let done = outcome_text(
+            &CancelOutcome::Done(CancelResult {
+                cancelled: 45,
+                completed: 95,
+                failed: 5,
+                total: 150,
+                ..CancelResult::default()
+            }),
+            n,
+        );
+        assert!(
+            done.0.contains("45 queued calls will not be made"),
+            "{}",
+            done.0
+        );
+        assert!(done.1);
+        let unknown = outcome_text(&CancelOutcome::Unknown, n);
+        assert!(unknown.0.contains("unknown") && unknown.0.contains("not sent again"));
+        assert!(unknown.1, "an unknown outcome is found out by polling");
+        let missing = outcome_text(&CancelOutcome::Refused(404, None), n);
+        assert!(missing.0.contains("does not know this batch") && !missing.1);
+        let server = outcome_text(&CancelOutcome::Refused(503, Some("busy\u{202e}".into())), n);
+        assert_eq!(
+            server.0,
+            "The API failed to cancel the batch (HTTP 503). It said: busy Nothing was retried."
+        );
+        assert!(!server.1);
+        assert!(outcome_text(&CancelOutcome::Refused(409, None), n).1);
+    }
+}
