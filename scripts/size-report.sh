@@ -29,6 +29,14 @@ done
 printf '%-38s %9s %9d %9d\n' total '' "$total_gz" "$total_br"
 kb() { printf '%d.%d KB' $(($1 / 1000)) $(($1 % 1000 / 100)); }
 echo "size: widget $(kb "$total_gz") gzip ($(kb "$total_br") brotli); budget $(kb "$budget"); React 19 counter $(kb "$react_counter")"
+# Where the bytes go, when twiggy (`cargo install twiggy`) is on the machine:
+# the 15 largest items of the widget's wasm as built, before wasm-opt, so every
+# change shows what it cost. Not installed by make: it is not needed to build.
+wasm=target/wasm32-unknown-unknown/release/batch_status_widget.wasm
+if command -v twiggy >/dev/null && [ -f "$wasm" ]; then
+  echo "size: the 15 largest items of $wasm (twiggy top; sizes before wasm-opt):"
+  twiggy top -n 18 "$wasm" 2>/dev/null | grep -v -e "custom section" -e "function names" | head -17 || true
+fi
 over=0
 if [ "$total_gz" -gt "$budget" ]; then
   echo "size: over budget by $((total_gz - budget)) bytes" >&2
