@@ -441,7 +441,11 @@ impl Explorer {
         self.draw_reasons(&document);
         let size = self.page_size;
         let mask = self.settings.mask_phones;
-        let state = self.filter.label().to_ascii_lowercase();
+        // "of 4,200 failed", "No waiting calls"; the All tab needs no word.
+        let state = match self.filter {
+            CallFilter::All => String::new(),
+            filter => format!(" {}", filter.label().to_ascii_lowercase()),
+        };
         let (rows, nav, status): (Vec<&CallRecord>, PageNav, String) = match (
             &self.reason_filter,
             &self.reasons,
@@ -478,13 +482,13 @@ impl Explorer {
                         let first = (nav.page - 1) * page.pagination.limit + 1;
                         let last = first + page.calls.len().max(1) as u64 - 1;
                         format!(
-                            "Calls {}–{} of {} {state}",
+                            "Calls {}–{} of {}{state}",
                             intl.count(first),
                             intl.count(last),
                             intl.count(page.pagination.total)
                         )
                     }
-                    (None, Some(_)) => format!("No {state} calls."),
+                    (None, Some(_)) => format!("No{state} calls."),
                     (None, None) => "Loading calls…".to_owned(),
                 };
                 (calls, nav, text)

@@ -129,7 +129,7 @@ impl View {
         set(&reasons, "part", "explorer-reasons");
         let status = element(document, "p", "bs-x-status", "");
         set(&status, "role", "status");
-        let table = element(document, "table", "bs-x-table", "");
+        let table = element(document, "table", "bs-table bs-x-table", "");
         let caption = element(document, "caption", "bs-visually-hidden", "");
         let thead = element(document, "thead", "", "");
         let header_row = element(document, "tr", "", "");

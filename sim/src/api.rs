@@ -130,12 +130,8 @@ pub fn router(state: AppState, site: &FsPath) -> Router {
                 .layer(axum::extract::DefaultBodyLimit::max(64 << 20)),
         )
         .route(
-            "/__sim/scenarios/{id}/calls",
-            axum::routing::put(put_calls_scenario).delete(delete_calls_scenario),
-        )
-        .route(
-            "/__sim/scenarios/{id}/cancel",
-            axum::routing::put(put_cancel_scenario),
+            "/__sim/scenarios/{id}/{part}",
+            axum::routing::put(put_part_scenario).delete(delete_part_scenario),
         )
         .route("/__sim/login", axum::routing::post(login))
         .route("/__sim/session", get(session))
@@ -176,30 +172,25 @@ async fn put_scenario(
     StatusCode::NO_CONTENT
 }
 
-/// Scripts the responses of batch `id`'s `/calls` only; without one, `/calls`
-/// follows the batch's own script.
-async fn put_calls_scenario(
+/// Scripts the answers of one of batch `id`'s other requests only: `calls`
+/// (without one, `/calls` follows the batch's own script) or `cancel` (its
+/// DELETE).
+async fn put_part_scenario(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    Path((id, part)): Path<(String, String)>,
     Json(script): Json<Script>,
 ) -> StatusCode {
-    put_scenario(State(state), Path(format!("{id}/calls")), Json(script)).await
+    if !matches!(part.as_str(), "calls" | "cancel") {
+        return StatusCode::NOT_FOUND;
+    }
+    put_scenario(State(state), Path(format!("{id}/{part}")), Json(script)).await
 }
 
-/// Scripts the answers of batch `id`'s DELETE only.
-async fn put_cancel_scenario(
+async fn delete_part_scenario(
     State(state): State<AppState>,
-    Path(id): Path<String>,
-    Json(script): Json<Script>,
+    Path((id, part)): Path<(String, String)>,
 ) -> StatusCode {
-    put_scenario(State(state), Path(format!("{id}/cancel")), Json(script)).await
-}
-
-async fn delete_calls_scenario(
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-) -> StatusCode {
-    delete_scenario(State(state), Path(format!("{id}/calls"))).await
+    delete_scenario(State(state), Path(format!("{id}/{part}"))).await
 }
 
 async fn delete_scenario(State(state): State<AppState>, Path(id): Path<String>) -> StatusCode {
