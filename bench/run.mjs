@@ -342,6 +342,7 @@ async function main() {
         explorer: () => measureExplorerPage(browser),
         export: () => measureExport(browser),
         idle: () => measureIdle(browser),
+        widgets: async () => ({ one: await measureWidgets(browser, 1), twenty: await measureWidgets(browser, 20) }),
       };
       for (const name of ONLY) {
         const result = await measures[name]();

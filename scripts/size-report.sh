@@ -4,7 +4,7 @@
 # sizes of each file and the total, and fails over the budget.
 set -euo pipefail
 dist=${1:-dist}
-budget=${SIZE_BUDGET_BYTES:-105700}      # 105.7 KB: lowered as bytes are found, never raised
+budget=${SIZE_BUDGET_BYTES:-105500}      # 105.5 KB: lowered as bytes are found, never raised
 # The calls explorer and CSV export: a second wasm that a page downloads only
 # when a widget's explorer is first opened or the host asks for an export.
 explorer_budget=${EXPLORER_BUDGET_BYTES:-49000}

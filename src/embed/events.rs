@@ -4,10 +4,7 @@
 use crate::model::summary::CallSummary;
 use crate::model::{error_text, StatusSummary};
 use crate::view::WidgetEvent;
-use crate::wire::BatchStatus;
 use js_sys::{Array, Object, Reflect};
-use std::cell::RefCell;
-use std::rc::Rc;
 use wasm_bindgen::JsValue;
 use web_sys::{CustomEvent, CustomEventInit, Element};
 
@@ -85,11 +82,6 @@ fn error_detail(kind: &str, status: Option<u16>, message: String, stopped: bool)
     ])
 }
 
-/// The last `batch-update` detail and what it was made from: an answer that
-/// changed nothing (the same status, the same estimate) sends it again rather
-/// than building a thousand JS values anew on every idle poll.
-pub type LastUpdate = RefCell<Option<(Rc<BatchStatus>, Option<f64>, JsValue)>>;
-
 /// Sends `event` to the host page on `host`.
 pub fn announce(
     host: &Element,
@@ -97,23 +89,15 @@ pub fn announce(
     batch_id: &str,
     workspace_id: &str,
     mask_phones: bool,
-    last: &LastUpdate,
 ) {
     match event {
         WidgetEvent::Update { status, eta_ms } => {
             let _ = host.set_attribute("status", status.state.key());
-            let mut last = last.borrow_mut();
-            let detail = match last.as_ref() {
-                Some((shown, eta, detail)) if Rc::ptr_eq(shown, status) && eta == eta_ms => {
-                    detail.clone()
-                }
-                _ => {
-                    let detail = summary_to_js(&StatusSummary::new(status, *eta_ms, mask_phones));
-                    *last = Some((status.clone(), *eta_ms, detail.clone()));
-                    detail
-                }
-            };
-            dispatch(host, "batch-update", &detail);
+            dispatch(
+                host,
+                "batch-update",
+                &summary_to_js(&StatusSummary::new(status, *eta_ms, mask_phones)),
+            );
         }
         WidgetEvent::Complete { status } => {
             dispatch(

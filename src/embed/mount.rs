@@ -1,7 +1,7 @@
 //! `mount(element, options)`: puts a widget in an element's shadow root and returns
 //! the handle a host (or the `<batch-status>` element) drives it with.
 
-use super::events::{announce, LastUpdate};
+use super::events::announce;
 use super::styles;
 use crate::config::ApiKey;
 use crate::options::{api_key_of, Options};
@@ -24,7 +24,6 @@ pub struct WidgetHandle {
     explorer_request: (u32, bool),
     /// Called with the explorer's place when it appears, and `null` when it goes.
     explore: Option<js_sys::Function>,
-    last_update: Rc<LastUpdate>,
     app: Option<AppHandle<Widget>>,
 }
 
@@ -40,7 +39,6 @@ impl WidgetHandle {
         let settings = Rc::new(self.options.settings());
         let host = self.host.clone();
         let explore = self.explore.clone();
-        let last_update = self.last_update.clone();
         let (batch_id, workspace_id, mask) = (
             settings.batch_id.clone(),
             settings.workspace_id.clone(),
@@ -57,7 +55,7 @@ impl WidgetHandle {
                         let _ = explore.call1(&JsValue::NULL, &JsValue::from(slot));
                     }
                 }
-                event => announce(&host, &event, &batch_id, &workspace_id, mask, &last_update),
+                event => announce(&host, &event, &batch_id, &workspace_id, mask),
             }),
             explorer_request: self.explorer_request,
         }
@@ -170,7 +168,6 @@ pub fn mount_widget(
         refresh_token: 0,
         explorer_request: (0, false),
         explore,
-        last_update: Rc::default(),
         app: None,
     };
     handle.mount();
