@@ -140,6 +140,20 @@ fn progressbar(root: &Element) -> Element {
         .expect("a progress bar")
 }
 
+/// The "Show all calls" button in `root` reads `text` and has `aria-expanded`
+/// set to `expanded`.
+fn assert_explore_button(root: &Element, text: &str, expanded: &str) {
+    let button = root
+        .query_selector("button.bs-explore")
+        .unwrap()
+        .expect("a button");
+    assert_eq!(button.text_content().as_deref(), Some(text));
+    assert_eq!(
+        button.get_attribute("aria-expanded").as_deref(),
+        Some(expanded)
+    );
+}
+
 #[wasm_bindgen_test]
 async fn the_show_all_calls_control_says_whether_the_explorer_is_open() {
     let seed = status(fixture!("status-processing-seed.json").1);
@@ -156,29 +170,13 @@ async fn the_show_all_calls_control_says_whether_the_explorer_is_open() {
         "turned off: no control"
     );
     let closed = render(harness(Some(false))).await;
-    let button = closed
-        .query_selector("button.bs-explore")
-        .unwrap()
-        .expect("a button");
-    assert_eq!(button.text_content().as_deref(), Some("Show all calls"));
-    assert_eq!(
-        button.get_attribute("aria-expanded").as_deref(),
-        Some("false")
-    );
+    assert_explore_button(&closed, "Show all calls", "false");
     assert!(closed
         .query_selector(".bs-explorer-slot")
         .unwrap()
         .is_none());
     let open = render(harness(Some(true))).await;
-    let button = open
-        .query_selector("button.bs-explore")
-        .unwrap()
-        .expect("a button");
-    assert_eq!(button.text_content().as_deref(), Some("Hide all calls"));
-    assert_eq!(
-        button.get_attribute("aria-expanded").as_deref(),
-        Some("true")
-    );
+    assert_explore_button(&open, "Hide all calls", "true");
     let slot = open
         .query_selector(".bs-explorer-slot")
         .unwrap()

@@ -4,7 +4,8 @@
 
 use crate::dom::Listeners;
 use crate::export::{ExportNews, ExportRun};
-use crate::job::{page_hidden, JobNews, SweepJob};
+use crate::job::{JobNews, SweepJob};
+use crate::live::{now, page_hidden, timer_at, with};
 use crate::request::{request_page, PageRequest, PageResult};
 use crate::view::{Action, View};
 use batch_status_widget::config::{ApiKey, Settings};
@@ -15,7 +16,7 @@ use batch_status_widget::model::paging::{page_of, pages_for, PageNav};
 use batch_status_widget::model::{error_text, PollError};
 use batch_status_widget::view::lifeline::DocumentListener;
 use batch_status_widget::view::Intl;
-use batch_status_widget::wire::{CallFilter, CallRecord, CallSummary, CallsPage};
+use batch_status_widget::wire::{CallFilter, CallRecord, CallsPage, Counts};
 use gloo_timers::callback::Timeout;
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
@@ -53,7 +54,7 @@ pub struct Explorer {
     request: Option<PageRequest>,
     timer: Option<Timeout>,
     shown: Option<CallsPage>,
-    summary: Option<CallSummary>,
+    summary: Option<Counts>,
     error: Option<PollError>,
     reasons: Option<ReasonsRead>,
     /// Failed calls shown by one reason, filtered here; and that list's page.
@@ -64,19 +65,6 @@ pub struct Explorer {
     _visibility: DocumentListener,
     on_close: js_sys::Function,
     me: Weak<RefCell<Explorer>>,
-}
-
-fn now() -> f64 {
-    js_sys::Date::now()
-}
-
-/// Runs `action` on the explorer if it is still open and not busy.
-fn with(me: &Weak<RefCell<Explorer>>, action: impl FnOnce(&mut Explorer)) {
-    if let Some(explorer) = me.upgrade() {
-        if let Ok(mut explorer) = explorer.try_borrow_mut() {
-            action(&mut explorer);
-        }
-    }
 }
 
 impl Explorer {
@@ -245,7 +233,7 @@ impl Explorer {
             }
             Command::WaitUntil(at) => {
                 let me = self.me.clone();
-                self.timer = Some(Timeout::new((at - now()).max(0.0) as u32, move || {
+                self.timer = Some(timer_at(at, move || {
                     with(&me, |explorer| explorer.drive(Event::Timer))
                 }));
             }
@@ -343,7 +331,10 @@ impl Explorer {
                 self.sync_paused();
             }
         }
-        self.draw();
+        // The reasons and whether an export may start are all that changed:
+        // the table is not redrawn for each of up to 50 pages read.
+        self.draw_reasons(&gloo_utils::document());
+        self.draw_export();
     }
 
     fn start_export(&mut self) {
@@ -395,7 +386,9 @@ impl Explorer {
             }
         };
         self.sync_paused();
-        self.draw();
+        // Only the export bar changed: the table is not redrawn for each of up
+        // to 1,000 pages exported.
+        self.draw_export();
     }
 
     /// Hands the file to the browser's download.
@@ -523,6 +516,11 @@ impl Explorer {
             nav.total_pages
         );
         self.view.show_rows(&document, &rows, &intl, mask, &caption);
+        self.draw_export();
+    }
+
+    /// The export bar: whether an export may start, whether one runs, its text.
+    fn draw_export(&self) {
         self.view.show_export(
             !self.reading_reasons(),
             self.export.run.is_some(),

@@ -3,6 +3,7 @@
 //! visibility, and hands each page to its owner. Used for the failure reasons
 //! and the CSV export. Dropping the [`SweepJob`] stops it.
 
+use crate::live::{now, page_hidden, timer_at, with};
 use crate::request::{request_page, PageRequest, PageResult};
 use batch_status_widget::config::{ApiKey, Settings};
 use batch_status_widget::controller::sweep::SWEEP_PAGE_SIZE;
@@ -49,15 +50,6 @@ struct JobState {
     me: Weak<RefCell<JobState>>,
 }
 
-fn now() -> f64 {
-    js_sys::Date::now()
-}
-
-/// Whether the page is hidden now.
-pub fn page_hidden() -> bool {
-    gloo_utils::document().visibility_state() == web_sys::VisibilityState::Hidden
-}
-
 impl SweepJob {
     /// Starts reading every page of `filter`, keeping at most `cap` calls.
     /// `on_news` hears each page, each failure and the end. It is never called
@@ -97,15 +89,6 @@ impl SweepJob {
     }
 }
 
-/// Runs `action` on the job if it is still alive and not busy.
-fn with(job: &Weak<RefCell<JobState>>, action: impl FnOnce(&mut JobState)) {
-    if let Some(job) = job.upgrade() {
-        if let Ok(mut job) = job.try_borrow_mut() {
-            action(&mut job);
-        }
-    }
-}
-
 impl JobState {
     fn carry_out(&mut self, command: SweepCommand) {
         match command {
@@ -128,7 +111,7 @@ impl JobState {
             }
             SweepCommand::WaitUntil(at) => {
                 let me = self.me.clone();
-                self.timer = Some(Timeout::new((at - now()).max(0.0) as u32, move || {
+                self.timer = Some(timer_at(at, move || {
                     with(&me, |job| {
                         let command = job.sweep.timer(now());
                         job.carry_out(command);

@@ -16,6 +16,8 @@ mod export;
 #[cfg(target_arch = "wasm32")]
 mod job;
 #[cfg(target_arch = "wasm32")]
+mod live;
+#[cfg(target_arch = "wasm32")]
 mod request;
 #[cfg(target_arch = "wasm32")]
 mod view;

@@ -66,15 +66,7 @@ impl AppState {
     /// Cancels demo batch `id` now: the documented DELETE answer, or 409 when
     /// it has ended or was cancelled already.
     fn cancel_demo(&self, id: &str) -> Response {
-        let mut demos = crate::locked(&self.demos);
-        let Some(running) = demos.get_mut(id) else {
-            drop(demos);
-            // A demo batch nobody has looked at yet starts its clock now.
-            self.demo_status(id);
-            return self.cancel_demo(id);
-        };
-        let elapsed = running.started.elapsed().as_secs_f64() * self.demo_speed;
-        match running.batch.cancel(elapsed) {
+        match self.with_demo(id, |batch, _, elapsed| batch.cancel(elapsed)) {
             Some(details) => {
                 let dropped = details["cancelledCalls"].clone();
                 Json(json!({
@@ -95,7 +87,7 @@ impl AppState {
 
     /// Runs `read` on demo batch `id` with its clock (epoch ms at its start, and
     /// seconds played since), starting the clock on first use.
-    fn with_demo<T>(&self, id: &str, read: impl FnOnce(&DemoBatch, f64, f64) -> T) -> T {
+    fn with_demo<T>(&self, id: &str, read: impl FnOnce(&mut DemoBatch, f64, f64) -> T) -> T {
         let mut demos = crate::locked(&self.demos);
         let running = demos.entry(id.to_owned()).or_insert_with(|| Running {
             batch: DemoBatch::new(id),
@@ -105,7 +97,7 @@ impl AppState {
                 .map_or(0.0, |d| d.as_millis() as f64),
         });
         read(
-            &running.batch,
+            &mut running.batch,
             running.epoch_ms,
             running.started.elapsed().as_secs_f64() * self.demo_speed,
         )
@@ -331,6 +323,15 @@ fn record(
     (api_key, has_workspace_id, open)
 }
 
+/// The answer to an API request without both headers, as the API gives it.
+fn missing_headers() -> Response {
+    with_cors(error(
+        StatusCode::UNAUTHORIZED,
+        "Unauthorized",
+        "The x-api-key and x-workspace-id headers are required",
+    ))
+}
+
 async fn batch(
     State(state): State<AppState>,
     method: Method,
@@ -368,11 +369,7 @@ async fn batch(
         return with_cors(response);
     }
     if api_key.is_none() || !has_workspace_id {
-        return with_cors(error(
-            StatusCode::UNAUTHORIZED,
-            "Unauthorized",
-            "The x-api-key and x-workspace-id headers are required",
-        ));
+        return missing_headers();
     }
     let key = api_key.as_deref().unwrap_or_default();
     if method == Method::DELETE {
@@ -514,11 +511,7 @@ async fn calls(
         ));
     }
     if api_key.is_none() || !has_workspace_id {
-        return with_cors(error(
-            StatusCode::UNAUTHORIZED,
-            "Unauthorized",
-            "The x-api-key and x-workspace-id headers are required",
-        ));
+        return missing_headers();
     }
     let query = match CallsQuery::parse(uri.query().unwrap_or_default()) {
         Ok(query) => query,

@@ -123,19 +123,12 @@ pub async fn send_cancel(
     let Ok(text) = read_capped(response).await else {
         return CancelOutcome::Unknown;
     };
-    let mut body = parse_json_text(&text);
-    if let (Some(body), Some(key)) = (body.as_mut(), api_key.header_value()) {
-        scrub(body, key);
-    }
-    if (200..300).contains(&status) {
-        CancelOutcome::Done(
-            body.as_ref()
-                .and_then(CancelResult::from_json)
-                .unwrap_or_default(),
-        )
-    } else {
-        let message = body.as_ref().and_then(|b| ErrorBody::from_json(b).message);
-        CancelOutcome::Refused(status, message)
+    // The same reading, scrubbing and status check as every other answer.
+    match read_json(status, None, &text, api_key) {
+        Ok(body) => CancelOutcome::Done(CancelResult::from_json(&body).unwrap_or_default()),
+        Err(PollError::Http { status, body, .. }) => CancelOutcome::Refused(status, body.message),
+        // A success without a JSON body: done, with nothing to report.
+        Err(_) => CancelOutcome::Done(CancelResult::default()),
     }
 }
 

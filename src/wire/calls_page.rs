@@ -2,7 +2,7 @@
 //! read as tolerantly as the status body: every field is optional, numbers may
 //! come as text, and anything of the wrong type is simply absent.
 
-use super::batch::{count, instant, non_negative, text, CallOutcome};
+use super::batch::{count, instant, non_negative, text, CallOutcome, Counts};
 use super::json::Json;
 
 /// Which calls a page lists: the endpoint's `status` parameter.
@@ -93,23 +93,10 @@ pub struct Pagination {
     pub total_pages: u64,
 }
 
-/// The counts of `summary`, per filter.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct CallSummary {
-    /// Every call in the batch.
-    pub total: u64,
-    /// Queued.
-    pub waiting: u64,
-    /// In progress.
-    pub active: u64,
-    /// Completed.
-    pub completed: u64,
-    /// Failed.
-    pub failed: u64,
-}
-
-impl CallSummary {
-    /// The count of one filter.
+/// What the `/calls` summary adds to the batch's counts: reading them per
+/// filter, and whether the list can still change.
+impl Counts {
+    /// The count of one filter (`total` for [`CallFilter::All`]).
     pub fn of(&self, filter: CallFilter) -> u64 {
         match filter {
             CallFilter::All => self.total,
@@ -133,8 +120,9 @@ pub struct CallsPage {
     pub calls: Vec<CallRecord>,
     /// Where this page is.
     pub pagination: Pagination,
-    /// The batch's counts, when the body has a readable `summary`.
-    pub summary: Option<CallSummary>,
+    /// The batch's counts, when the body has a readable `summary`; `total`
+    /// is at least the sum of the others.
+    pub summary: Option<Counts>,
 }
 
 impl CallsPage {
@@ -168,7 +156,7 @@ impl CallsPage {
             .unwrap_or_else(|| total.div_ceil(limit))
             .max(1);
         let summary = root.get("summary").filter(|s| s.is_object()).map(|s| {
-            let mut summary = CallSummary {
+            let mut summary = Counts {
                 total: count(s, "total"),
                 waiting: count(s, "waiting"),
                 active: count(s, "active"),
