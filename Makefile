@@ -34,6 +34,7 @@ lint: tools
 	cargo clippy --workspace --all-targets --all-features -- -D warnings
 	cargo clippy --target wasm32-unknown-unknown --all-features --lib --test browser -- -D warnings
 	cargo clippy --target wasm32-unknown-unknown -p batch-status-site -p batch-status-explorer -- -D warnings
+	cargo clippy --target wasm32-unknown-unknown -p batch-status-explorer --no-default-features --features cancel -- -D warnings
 
 ## unit: pure logic and the sim, on the host
 unit: tools

@@ -7,23 +7,36 @@ set -euo pipefail
 dist=${1:?usage: build-site.sh DIR [FEATURES]}
 features=${2:-}
 here=$(dirname "$0")
+# The panic locations compiled into the wasm name their source files: without
+# the registry's absolute path they are shorter, and the same on every machine.
+registry=${CARGO_HOME:-$HOME/.cargo}/registry/src
+for index in "$registry"/*/; do
+  [ -d "$index" ] && RUSTFLAGS="${RUSTFLAGS:-} --remap-path-prefix=$index="
+done
+export RUSTFLAGS=${RUSTFLAGS:-}
 trunk build --release --dist "$dist" ${features:+--features "$features"}
 "$here/guard-glue.sh" "$dist/batch-status-widget.js"
-minify=(batch-status-widget.js batch-status.js batch-status-explorer.js)
+minify=(batch-status-widget.js batch-status.js batch-status-explorer.js batch-status-cancel.js)
 opt=(-Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext
-  --enable-reference-types --enable-multivalue --strip-debug --strip-producers)
-# A workspace member's wasm, bound for the web as $dist/NAME.js + NAME_bg.wasm.
+  --enable-reference-types --enable-multivalue --low-memory-unused --converge
+  --strip-debug --strip-producers)
+# A workspace member's wasm, bound for the web as $dist/NAME.js + NAME_bg.wasm;
+# any further arguments go to cargo (features).
 bindgen() {
   local package=$1 name=$2
-  cargo build --release --target wasm32-unknown-unknown -p "$package"
+  shift 2
+  cargo build --release --target wasm32-unknown-unknown -p "$package" "$@"
   wasm-bindgen --target web --no-typescript --out-dir "$dist" --out-name "$name" \
     "target/wasm32-unknown-unknown/release/${package//-/_}.wasm"
   wasm-opt "${opt[@]}" "$dist/${name}_bg.wasm" -o "$dist/${name}_bg.wasm"
 }
-# The calls explorer and CSV export: a second wasm, loaded on first use
-# (explorer/), behind the same crash boundary as the widget.
+# What a widget loads on first use (explorer/), each behind the same crash
+# boundary as the widget: the calls explorer and CSV export, and the cancel
+# control (only widgets with allow-cancel load it).
 bindgen batch-status-explorer batch-status-explorer
 "$here/guard-glue.sh" "$dist/batch-status-explorer.js"
+bindgen batch-status-explorer batch-status-cancel --no-default-features --features cancel
+"$here/guard-glue.sh" "$dist/batch-status-cancel.js"
 # The static site's page logic is a wasm of its own (site/), so embedding pages
 # never download it. The fault-injection copy serves host pages only: no site.
 if [ -z "$features" ]; then

@@ -82,6 +82,8 @@ pub struct Settings {
     pub max_rows: usize,
     /// Whether the "Show all calls" explorer is offered (on unless turned off).
     pub explorer: bool,
+    /// Whether the cancel control is offered (off unless `allow-cancel` is set).
+    pub allow_cancel: bool,
 }
 
 impl Default for Settings {
@@ -98,6 +100,7 @@ impl Default for Settings {
             theme: Theme::Auto,
             max_rows: DEFAULT_MAX_ROWS,
             explorer: true,
+            allow_cancel: false,
         }
     }
 }
@@ -187,6 +190,8 @@ impl Settings {
                     rows.min(MAX_ROWS_BOUND as f64) as usize
                 }),
             explorer: !turned_off(get("explorer")),
+            // A boolean attribute: present (even empty) is on, unless it says off.
+            allow_cancel: get("allow-cancel").is_some_and(|v| !turned_off(Some(v))),
         }
     }
 
@@ -457,6 +462,10 @@ mod tests {
     fn the_explorer_can_be_turned_off_and_its_page_size_is_bounded() {
         let s = settings(&[("explorer", " off")]);
         assert!(!s.explorer);
+        assert!(!s.allow_cancel, "cancel is opt-in");
+        assert!(settings(&[("allow-cancel", "")]).allow_cancel);
+        assert!(settings(&[("allow-cancel", "on")]).allow_cancel);
+        assert!(!settings(&[("allow-cancel", "off")]).allow_cancel);
         assert_eq!(page_size(Some("500")), 100);
         assert_eq!(page_size(Some(" 40 ")), 40);
         assert_eq!(page_size(Some("0")), 1);

@@ -9,7 +9,7 @@ use wasm_bindgen::JsValue;
 /// The key is not among them: it is passed on its own and never stored with the
 /// rest. Both spellings are written out: converting between them would be code
 /// in every widget's download.
-pub const OPTION_NAMES: [(&str, &str); 12] = [
+pub const OPTION_NAMES: [(&str, &str); 13] = [
     ("batch-id", "batchId"),
     ("workspace-id", "workspaceId"),
     ("api-base", "apiBase"),
@@ -22,6 +22,7 @@ pub const OPTION_NAMES: [(&str, &str); 12] = [
     ("max-rows", "maxRows"),
     ("explorer", "explorer"),
     ("page-size", "pageSize"),
+    ("allow-cancel", "allowCancel"),
 ];
 
 /// The options a host set so far, as text, in the order of [`OPTION_NAMES`].

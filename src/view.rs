@@ -14,4 +14,4 @@ pub mod widget;
 
 pub use batch_view::{batch_view, BatchViewProps, ExplorerControl, Polling};
 pub use intl::Intl;
-pub use widget::{Widget, WidgetEvent, WidgetProps};
+pub use widget::{Place, Widget, WidgetEvent, WidgetProps};

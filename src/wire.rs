@@ -8,7 +8,7 @@ pub mod js;
 pub mod json;
 
 pub use batch::{BatchState, BatchStatus, CallOutcome, Counts, ErrorBody, RecentCall};
-pub use calls_page::{CallFilter, CallRecord, CallsPage, Pagination};
+pub use calls_page::{summary_of, CallFilter, CallRecord, CallsPage, Pagination};
 pub use cancel::CancelResult;
 pub use json::Json;
 

@@ -27,6 +27,11 @@ export interface BatchStatusOptions {
   /** Calls per page of the calls explorer, 1 to 100. Default 25. */
   pageSize?: number | string | null;
   /**
+   * Offers "Cancel batch…" while the batch is queued or processing (default off).
+   * As an attribute, `allow-cancel` on its own turns it on; `off` turns it off.
+   */
+  allowCancel?: boolean | "on" | "off" | "" | null;
+  /**
    * Sent as `x-api-key`. Omit (or empty) when a same-origin proxy adds it. Never stored in the DOM.
    * In `update()`: `undefined` (or leaving it out) keeps the key; `null` resets it, so no key is sent.
    */
@@ -61,8 +66,17 @@ export interface CallsExplorer {
   exportCalls(request?: ExportRequest): Promise<Blob>;
 }
 
+/** The cancel control (with `allowCancel`). */
+export interface CancelControl {
+  /**
+   * Opens the cancel dialog, as "Cancel batch…" does; it never cancels by itself.
+   * Does nothing without `allowCancel`, once the batch has ended, or while a cancel is in flight.
+   */
+  cancel(): void;
+}
+
 /** Returned by `mount()`. */
-export interface BatchStatusHandle extends CallsExplorer {
+export interface BatchStatusHandle extends CallsExplorer, CancelControl {
   /** Changes options; unnamed ones keep their values, `null` resets one to its default (`apiKey: null` removes the key). */
   update(options: BatchStatusOptions): void;
   /** Polls now; a crashed widget starts again. */
@@ -119,6 +133,23 @@ export interface ErrorSummary {
   final: boolean;
 }
 
+/** `event.detail` of `batch-cancel-request`, sent before the DELETE; `preventDefault()` stops it. */
+export interface CancelRequest {
+  batchId: string;
+}
+
+/** `event.detail` of `batch-cancelled`: what the API says the cancel did. */
+export interface CancelResult {
+  batchId: string;
+  /** Queued calls that will not be made. */
+  cancelledCalls: number;
+  completedCalls: number;
+  failedCalls: number;
+  totalCalls: number;
+  /** What the widget showed. */
+  message: string;
+}
+
 /** Resolves when the wasm has loaded and compiled. */
 export const ready: Promise<unknown>;
 
@@ -126,7 +157,7 @@ export const ready: Promise<unknown>;
 export function mount(element: HTMLElement, options?: BatchStatusOptions): BatchStatusHandle;
 
 /** The `<batch-status>` element. */
-export interface BatchStatusElement extends HTMLElement, CallsExplorer {
+export interface BatchStatusElement extends HTMLElement, CallsExplorer, CancelControl {
   /** Write-only. */
   apiKey: string | undefined;
   readonly hasApiKey: boolean;
@@ -144,5 +175,7 @@ declare global {
     "batch-update": CustomEvent<StatusSummary>;
     "batch-complete": CustomEvent<StatusSummary>;
     "batch-error": CustomEvent<ErrorSummary>;
+    "batch-cancel-request": CustomEvent<CancelRequest>;
+    "batch-cancelled": CustomEvent<CancelResult>;
   }
 }

@@ -83,41 +83,48 @@ function release(glue) {
 
 const ATTRIBUTES = [
   'batch-id', 'workspace-id', 'api-base', 'api-path', 'interval', 'timeout',
-  'mask-phones', 'locale', 'theme', 'max-rows', 'explorer', 'page-size',
+  'mask-phones', 'locale', 'theme', 'max-rows', 'explorer', 'page-size', 'allow-cancel',
 ];
 
-// The calls explorer and the CSV export are a second wasm, fetched the first
-// time a widget opens the explorer or a host asks for an export: pages that never
-// do never download it. One instance serves every widget on the page; should it
-// crash, its explorers say so, and the next use loads a fresh one.
-const EXPLORER_GLUE = new URL('./batch-status-explorer.js', import.meta.url).href;
-const EXPLORER_WASM = new URL('./batch-status-explorer_bg.wasm', import.meta.url);
-let explorerLoads = 0;
-let explorerModule = null;
-/** Runners whose explorer is open, told if the explorer instance crashes. */
-const explorerUsers = new Set();
+// What a widget loads on first use, each a wasm of its own that pages which
+// never use it never download: the calls explorer and CSV export (part 0,
+// fetched when a widget first opens its explorer or a host asks for an export)
+// and the cancel control (part 1, fetched by widgets with allow-cancel once
+// they show a batch). One instance of each serves every widget on the page;
+// should it crash, what it showed says so, and the next use loads a fresh one.
+const PARTS = [
+  [new URL('./batch-status-explorer.js', import.meta.url).href,
+    new URL('./batch-status-explorer_bg.wasm', import.meta.url)],
+  [new URL('./batch-status-cancel.js', import.meta.url).href,
+    new URL('./batch-status-cancel_bg.wasm', import.meta.url)],
+];
+const partLoads = [0, 0];
+const partModules = [null, null];
+/** Runners using each part, told if its instance crashes. */
+const partUsers = [new Set(), new Set()];
 
-function loadExplorer() {
-  if (!explorerModule) {
-    explorerLoads += 1;
-    const url = explorerLoads === 1 ? EXPLORER_GLUE : `${EXPLORER_GLUE}#${explorerLoads}`;
+function loadPart(which) {
+  if (!partModules[which]) {
+    const [glueUrl, wasm] = PARTS[which];
+    const loads = ++partLoads[which];
+    const url = loads === 1 ? glueUrl : `${glueUrl}#${loads}`;
     const loading = import(url).then(async (glue) => {
-      await glue.default({ module_or_path: EXPLORER_WASM });
+      await glue.default({ module_or_path: wasm });
       const lifeline = new AbortController();
       glue.setLifeline(lifeline.signal);
       glue.watchCrash(() => {
         lifeline.abort();
-        if (explorerModule === loading) explorerModule = null;
-        for (const runner of [...explorerUsers]) runner.explorerCrashed();
+        if (partModules[which] === loading) partModules[which] = null;
+        for (const runner of [...partUsers[which]]) runner.partCrashed(which);
       });
       return glue;
     });
-    explorerModule = loading;
+    partModules[which] = loading;
     loading.catch(() => {
-      if (explorerModule === loading) explorerModule = null;
+      if (partModules[which] === loading) partModules[which] = null;
     });
   }
-  return explorerModule;
+  return partModules[which];
 }
 
 /** The key of an options object, as text ('' sends none). */
@@ -127,7 +134,7 @@ function keyOf(options) {
 
 /** `exportCalls()` of an element or a mount handle. */
 async function exportCalls(options, { status = 'all', onProgress, signal } = {}) {
-  const glue = await loadExplorer();
+  const glue = await loadPart(0);
   const result = glue.exportCalls(options, keyOf(options), status, onProgress, signal);
   // A crashed instance answers nothing instead of a promise.
   if (!(result instanceof Promise)) throw Error('The export stopped after an internal error.');
@@ -135,8 +142,8 @@ async function exportCalls(options, { status = 'all', onProgress, signal } = {})
 }
 
 const CRASH_MESSAGE = 'This widget stopped after an internal error.';
-/** The explorer could not load, or its instance crashed. */
-const CALLS_FAILED = 'The list of calls stopped. Close it and open it again.';
+/** A part could not load, or its instance crashed. */
+const PART_FAILED = 'This stopped after an internal error. Close it and open it again.';
 
 function element(tag, className, text) {
   const node = document.createElement(tag);
@@ -183,9 +190,11 @@ class Runner {
   #options;
   #glue = null;
   #handle = null;
-  /** The explorer's place in the card while it is open, and the explorer in it. */
-  #slot = null;
-  #explorer = null;
+  /** The card's places for the parts loaded on first use (0: the calls
+   * explorer, 1: the cancel control, as `Place` numbers them), and the part
+   * open in each. */
+  #places = [null, null];
+  #parts = [null, null];
   #run = 0;
   #paused = false;
   #crashed = false;
@@ -222,7 +231,7 @@ class Runner {
     this.#glue = glue;
     this.#handle = this.#guarded(
       run,
-      () => glue.mountWidget(this.#host, this.#options(), (slot) => this.#explore(slot)),
+      () => glue.mountWidget(this.#host, this.#options(), (place, which) => this.#place(which, place)),
     );
     if (this.#paused) this.call((handle) => handle.pause());
     if (this.#wantExplorer) this.call((handle) => handle.showExplorer(true));
@@ -244,60 +253,79 @@ class Runner {
     this.call((handle) => (value ? handle.pause() : handle.resume()));
   }
 
-  /** The card made room for the explorer (`slot`), or took it away (null). */
-  #explore(slot) {
-    this.#closeExplorer();
-    this.#slot = slot;
-    if (slot) this.#openExplorer(slot);
+  /** The card made room for part `which` (`place`), or took it away (null). */
+  #place(which, place) {
+    this.#close(which);
+    this.#places[which] = place;
+    if (place) this.#open(which);
   }
 
-  async #openExplorer(slot) {
+  async #open(which) {
+    const place = this.#places[which];
     let glue;
     try {
-      glue = await loadExplorer();
+      glue = await loadPart(which);
     } catch {
-      if (slot === this.#slot) showFailure(slot, CALLS_FAILED);
+      if (place === this.#places[which]) showFailure(place, PART_FAILED);
       return;
     }
-    if (slot !== this.#slot || this.#explorer) return;
+    if (place !== this.#places[which] || this.#parts[which]) return;
     const options = this.#options();
-    const onClose = () => this.showExplorer(false);
-    const explorer = glue.openExplorer(slot, options, keyOf(options), onClose);
-    // A crashed explorer instance answers nothing instead of a handle.
-    if (typeof explorer?.destroy !== 'function') {
-      this.explorerCrashed();
+    // The explorer's callback closes it; the cancel control's polls now.
+    const tell = () => (which ? this.refresh() : this.showExplorer(false));
+    const part = glue.open(place, this.#host, options, keyOf(options), tell);
+    // A crashed instance answers nothing instead of a handle.
+    if (typeof part?.destroy !== 'function') {
+      this.partCrashed(which);
       return;
     }
-    this.#explorer = explorer;
-    explorerUsers.add(this);
+    this.#parts[which] = part;
+    partUsers[which].add(this);
   }
 
-  #closeExplorer() {
-    const explorer = this.#explorer;
-    this.#explorer = null;
-    explorerUsers.delete(this);
+  #close(which) {
+    const part = this.#parts[which];
+    this.#parts[which] = null;
+    partUsers[which].delete(this);
     try {
-      explorer?.destroy();
-      explorer?.free();
+      part?.destroy();
+      part?.free();
     } catch {
       // Its instance crashed: nothing of it is left to stop.
     }
   }
 
-  /** The explorer instance crashed: this widget's explorer says so. */
-  explorerCrashed() {
-    this.#explorer = null;
-    explorerUsers.delete(this);
-    if (this.#slot) {
-      showFailure(this.#slot, CALLS_FAILED);
+  /** Takes both parts away, with their places. */
+  #closeAll() {
+    for (const which of [0, 1]) {
+      this.#close(which);
+      this.#places[which] = null;
     }
   }
 
-  /** Options or the key changed: an open explorer starts again with them. */
+  /** Opens the cancel dialog (never a silent DELETE); needs allow-cancel. */
+  showCancel() {
+    try {
+      this.#parts[1]?.show();
+    } catch {
+      // Its instance crashed: partCrashed says so.
+    }
+  }
+
+  /** Part `which`'s instance crashed: what this widget showed of it says so. */
+  partCrashed(which) {
+    this.#parts[which] = null;
+    partUsers[which].delete(this);
+    if (this.#places[which]) showFailure(this.#places[which], PART_FAILED);
+  }
+
+  /** Options or the key changed: the open parts start again with them. */
   optionsChanged() {
-    if (this.#slot && this.#explorer) {
-      this.#closeExplorer();
-      this.#openExplorer(this.#slot);
+    for (const which of [0, 1]) {
+      if (this.#parts[which]) {
+        this.#close(which);
+        this.#open(which);
+      }
     }
   }
 
@@ -309,8 +337,7 @@ class Runner {
 
   /** Removes the widget; an instance still loading is dropped when it arrives. */
   stop() {
-    this.#closeExplorer();
-    this.#slot = null;
+    this.#closeAll();
     this.call((handle) => {
       handle.destroy();
       handle.free();
@@ -335,8 +362,7 @@ class Runner {
 
   #crash(run) {
     if (run !== this.#run) return;
-    this.#closeExplorer();
-    this.#slot = null;
+    this.#closeAll();
     this.#run += 1;
     this.#crashed = true;
     this.#glue = null;
@@ -419,6 +445,9 @@ class BatchStatusElement extends HTMLElement {
   /** Closes the calls explorer. */
   closeExplorer() { this.#runner.showExplorer(false); }
 
+  /** Opens the cancel dialog (with allow-cancel, while the batch runs). */
+  cancel() { this.#runner.showCancel(); }
+
   /** Resolves to a CSV `Blob` of the calls in `status` (default `all`). */
   exportCalls(request) {
     return exportCalls({ ...this.#attributes(), apiKey: this.#key }, request);
@@ -451,6 +480,7 @@ export function mount(element, options = {}) {
     destroy() { runner.stop(); },
     openExplorer() { runner.showExplorer(true); },
     closeExplorer() { runner.showExplorer(false); },
+    cancel() { runner.showCancel(); },
     exportCalls(request) { return exportCalls({ ...current }, request); },
   };
 }

@@ -73,6 +73,9 @@ struct Harness {
     /// The "Show all calls" control: absent, closed or open.
     #[prop_or_default]
     explorer: Option<bool>,
+    /// With `allow-cancel`: the view makes a place for the cancel control.
+    #[prop_or_default]
+    cancel: bool,
 }
 
 #[function_component(View)]
@@ -97,6 +100,7 @@ fn view(props: &Harness) -> Html {
             slot: NodeRef::default(),
             on_toggle: Callback::noop(),
         }),
+        cancel_place: props.cancel.then(NodeRef::default),
     })
 }
 
@@ -163,6 +167,7 @@ async fn the_show_all_calls_control_says_whether_the_explorer_is_open() {
         settings: settings(),
         eta_at: None,
         explorer,
+        cancel: false,
     };
     let off = render(harness(None)).await;
     assert!(
@@ -188,6 +193,62 @@ async fn the_show_all_calls_control_says_whether_the_explorer_is_open() {
 }
 
 #[wasm_bindgen_test]
+async fn the_cancel_place_is_made_only_with_allow_cancel_and_marked_once_the_batch_has_ended() {
+    let harness = |fixture: &str, cancel| Harness {
+        status: Some(status(fixture)),
+        error: None,
+        settings: settings(),
+        eta_at: None,
+        explorer: None,
+        cancel,
+    };
+    let place_class = |root: &Element| {
+        root.query_selector("header .bs-cancel")
+            .unwrap()
+            .map(|place| (place.class_name(), place.child_element_count()))
+    };
+    let off = render(harness(fixture!("status-processing-seed.json").1, false)).await;
+    assert_eq!(
+        place_class(&off),
+        None,
+        "opt-in: no place without allow-cancel"
+    );
+    for (body, running) in [
+        (fixture!("status-processing-seed.json").1, true),
+        (fixture!("status-queued.json").1, true),
+        (fixture!("status-completed.json").1, false),
+        (fixture!("status-cancelled.json").1, false),
+        (fixture!("status-failed.json").1, false),
+    ] {
+        let root = render(harness(body, true)).await;
+        let expected = if running {
+            "bs-cancel"
+        } else {
+            "bs-cancel is-ended"
+        };
+        assert_eq!(
+            place_class(&root),
+            Some((expected.to_owned(), 0)),
+            "the view never fills it"
+        );
+        root.remove();
+    }
+    // Before there is a status, nothing can be cancelled: no place.
+    let waiting = render(Harness {
+        status: None,
+        error: Some(Rc::new(PollError::Network)),
+        settings: settings(),
+        eta_at: None,
+        explorer: None,
+        cancel: true,
+    })
+    .await;
+    assert_eq!(place_class(&waiting), None);
+    off.remove();
+    waiting.remove();
+}
+
+#[wasm_bindgen_test]
 async fn every_fixture_renders_its_numbers_and_nothing_broken() {
     for (name, body) in STATUS_FIXTURES {
         let status = status(body);
@@ -197,6 +258,7 @@ async fn every_fixture_renders_its_numbers_and_nothing_broken() {
             settings: settings(),
             eta_at: None,
             explorer: None,
+            cancel: false,
         })
         .await;
         let text = text_of(&root);
@@ -231,6 +293,7 @@ async fn the_documented_example_reads_right_to_a_screen_reader() {
         settings: settings(),
         eta_at: None,
         explorer: None,
+        cancel: false,
     })
     .await;
     let bar = progressbar(&root);
@@ -266,6 +329,7 @@ async fn large_counts_use_the_locale_grouping() {
         settings: settings(),
         eta_at: None,
         explorer: None,
+        cancel: false,
     })
     .await;
     let text = text_of(&root);
@@ -283,6 +347,7 @@ async fn hostile_strings_render_as_inert_text() {
         settings: settings(),
         eta_at: None,
         explorer: None,
+        cancel: false,
     })
     .await;
     for tag in ["img", "script", "b"] {
@@ -312,6 +377,7 @@ async fn calls_are_listed_newest_first_with_their_error_or_duration() {
         settings: settings(),
         eta_at: None,
         explorer: None,
+        cancel: false,
     })
     .await;
     let rows = root.query_selector_all("tbody tr").unwrap();
@@ -344,6 +410,7 @@ async fn an_error_keeps_the_last_data_and_says_it_is_stale() {
         settings: settings(),
         eta_at: None,
         explorer: None,
+        cancel: false,
     })
     .await;
     let text = text_of(&root);
@@ -371,6 +438,7 @@ async fn not_found_names_the_batch_and_workspace() {
         settings: settings(),
         eta_at: None,
         explorer: None,
+        cancel: false,
     })
     .await;
     let text = text_of(&root);
@@ -533,6 +601,7 @@ async fn the_time_left_row_counts_down_to_the_estimate() {
         settings: settings(),
         eta_at: Some(NOW + 90_000.0),
         explorer: None,
+        cancel: false,
     })
     .await;
     let eta = root
@@ -554,6 +623,7 @@ async fn a_body_without_counts_says_so_instead_of_showing_zeros() {
         settings: settings(),
         eta_at: None,
         explorer: None,
+        cancel: false,
     })
     .await;
     let text = text_of(&root);
@@ -615,6 +685,7 @@ async fn the_deepest_screen_uses_at_most_a_quarter_of_the_stack() {
         settings: Rc::new(settings),
         eta_at: Some(NOW + 60_000.0),
         explorer: None,
+        cancel: false,
     })
     .await;
     let host = container();

@@ -27,6 +27,7 @@ pub fn button(document: &Document, class: &str, text: &str) -> HtmlElement {
 }
 
 /// Sets or removes a boolean attribute.
+#[cfg(feature = "explorer")]
 pub fn toggle_attribute(node: &Element, name: &str, on: bool) {
     let _ = if on {
         node.set_attribute(name, "")

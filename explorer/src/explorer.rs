@@ -6,7 +6,7 @@ use crate::dom::Listeners;
 use crate::export::{ExportNews, ExportRun};
 use crate::job::{JobNews, SweepJob};
 use crate::live::{now, page_hidden, timer_at, with};
-use crate::request::{request_page, PageRequest, PageResult};
+use crate::request::{request_page, PageResult, Request};
 use crate::view::{Action, View};
 use batch_status_widget::config::{ApiKey, Settings};
 use batch_status_widget::controller::{Command, Event, Outcome, Poller, SweepEnd};
@@ -51,7 +51,7 @@ pub struct Explorer {
     filter: CallFilter,
     page: u64,
     poller: Poller,
-    request: Option<PageRequest>,
+    request: Option<Request>,
     timer: Option<Timeout>,
     shown: Option<CallsPage>,
     summary: Option<Counts>,

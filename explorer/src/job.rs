@@ -4,7 +4,7 @@
 //! and the CSV export. Dropping the [`SweepJob`] stops it.
 
 use crate::live::{now, page_hidden, timer_at, with};
-use crate::request::{request_page, PageRequest, PageResult};
+use crate::request::{request_page, PageResult, Request};
 use batch_status_widget::config::{ApiKey, Settings};
 use batch_status_widget::controller::sweep::SWEEP_PAGE_SIZE;
 use batch_status_widget::controller::{PageRead, Sweep, SweepCommand, SweepEnd};
@@ -43,7 +43,7 @@ struct JobState {
     settings: Settings,
     key: ApiKey,
     filter: CallFilter,
-    request: Option<PageRequest>,
+    request: Option<Request>,
     timer: Option<Timeout>,
     _visibility: Option<DocumentListener>,
     on_news: Box<dyn FnMut(JobNews)>,

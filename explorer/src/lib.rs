@@ -1,78 +1,58 @@
-//! The calls explorer and the CSV export: a second wasm module that the entry
-//! script (`batch-status.js`) fetches only when a widget's "Show all calls" is
-//! first used, or when the host calls `exportCalls()`. Pages that never open it
-//! never download it, and the widget's first paint never waits for it.
+//! What a widget loads only on first use, as two more wasm modules built from
+//! this crate, so a page downloads neither until it needs it and each only
+//! for what it uses:
+//! - the calls explorer and the CSV export (feature `explorer`), fetched when a
+//!   widget's "Show all calls" is first used or the host calls `exportCalls()`;
+//! - the cancel control (feature `cancel`), fetched only by a widget with
+//!   `allow-cancel`, once it shows a batch.
 //!
-//! Built on the widget crate's pure layers (the `/calls` parser, the page
-//! sweep, the CSV writer, the reasons) and its fetch; its own code is the DOM
-//! of the explorer and the shell that carries the pure rules out.
+//! Each exports `open(place, host, options, apiKey, tell)`, which puts its
+//! part in the place the widget made for it and returns a handle with
+//! `destroy()`. Built on the widget crate's pure layers (the `/calls` parser,
+//! the page sweep, the CSV writer, the reasons, the cancel rules) and its
+//! fetch; its own code is the DOM and the shell that carries the rules out.
 
+#[cfg(all(target_arch = "wasm32", feature = "cancel"))]
+mod cancel;
 #[cfg(target_arch = "wasm32")]
 mod dom;
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "explorer"))]
 mod explorer;
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "explorer"))]
 mod export;
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "explorer"))]
 mod job;
 #[cfg(target_arch = "wasm32")]
 mod live;
 #[cfg(target_arch = "wasm32")]
 mod request;
 #[cfg(target_arch = "wasm32")]
+mod shell;
+#[cfg(all(target_arch = "wasm32", feature = "explorer"))]
 mod view;
 
-#[cfg(target_arch = "wasm32")]
-pub use exports::*;
+#[cfg(all(target_arch = "wasm32", feature = "explorer"))]
+pub use explorer_exports::*;
+
+#[cfg(all(target_arch = "wasm32", feature = "cancel"))]
+pub use cancel_exports::*;
 
 #[cfg(target_arch = "wasm32")]
-mod exports {
+pub use shell::set_lifeline;
+
+#[cfg(all(target_arch = "wasm32", feature = "explorer"))]
+mod explorer_exports {
     use crate::explorer::Explorer;
     use crate::export::{ExportNews, ExportRun};
-    use batch_status_widget::config::{page_size, ApiKey, Settings};
+    use crate::shell::{adopt_styles, settings_of};
+    use batch_status_widget::config::ApiKey;
     use batch_status_widget::model::error_text;
-    use batch_status_widget::options::Options;
     use batch_status_widget::wire::CallFilter;
-    use js_sys::{Array, Function, Promise};
+    use js_sys::{Function, Promise};
     use std::cell::RefCell;
     use std::rc::Rc;
     use wasm_bindgen::prelude::*;
-    use web_sys::{AbortSignal, CssStyleSheet, Element, ShadowRoot};
-
-    const CSS: &str = include_str!("explorer.css");
-
-    /// The settings of a widget's options, and its explorer's page size.
-    fn settings_of(options: &JsValue) -> (Settings, u64) {
-        let mut parsed = Options::default();
-        parsed.merge(options);
-        let size = page_size(parsed.get("page-size").as_deref());
-        (parsed.settings(), size)
-    }
-
-    thread_local! {
-        /// One stylesheet for every explorer of this instance.
-        static SHEET: Option<CssStyleSheet> = CssStyleSheet::new()
-            .ok()
-            .filter(|sheet| sheet.replace_sync(CSS).is_ok());
-    }
-
-    /// Gives the shadow root holding `slot` the explorer's styles, beside the
-    /// widget's own.
-    fn adopt_styles(slot: &Element) {
-        let Ok(root) = slot.get_root_node().dyn_into::<ShadowRoot>() else {
-            return;
-        };
-        SHEET.with(|sheet| {
-            let Some(sheet) = sheet else {
-                return;
-            };
-            let sheets = Array::from(&root.adopted_style_sheets());
-            if !sheets.includes(sheet, 0) {
-                sheets.push(sheet);
-                root.set_adopted_style_sheets(&sheets);
-            }
-        });
-    }
+    use web_sys::{AbortSignal, Element};
 
     /// An open explorer. `destroy()` stops its requests, timers and listeners
     /// and removes it.
@@ -97,10 +77,12 @@ mod exports {
     }
 
     /// Opens the explorer in `slot` for the batch the widget `options` name,
-    /// with `api_key`. `on_close` is called when the person closes it.
-    #[wasm_bindgen(js_name = openExplorer)]
-    pub fn open_explorer(
+    /// with `api_key`. `on_close` is called when the person closes it. (`_host`
+    /// is the widget's element: the entry opens every part alike.)
+    #[wasm_bindgen]
+    pub fn open(
         slot: Element,
+        _host: Element,
         options: JsValue,
         api_key: String,
         on_close: Function,
@@ -194,11 +176,64 @@ mod exports {
         error.set_name("AbortError");
         let _ = reject.call1(&JsValue::NULL, &error);
     }
+}
 
-    /// Hands this instance the signal that, once aborted, removes every listener
-    /// it put on the document (see the widget's `setLifeline`).
-    #[wasm_bindgen(js_name = setLifeline)]
-    pub fn set_lifeline(signal: AbortSignal) {
-        batch_status_widget::view::lifeline::set(signal);
+#[cfg(all(target_arch = "wasm32", feature = "cancel"))]
+mod cancel_exports {
+    use crate::cancel::CancelControl;
+    use crate::shell::{adopt_styles, settings_of};
+    use batch_status_widget::config::ApiKey;
+    use js_sys::Function;
+    use std::cell::RefCell;
+    use std::rc::Rc;
+    use wasm_bindgen::prelude::*;
+    use web_sys::Element;
+
+    /// A widget's cancel control. `show()` opens its dialog; `destroy()`
+    /// removes it.
+    #[wasm_bindgen]
+    pub struct CancelHandle {
+        control: Option<Rc<RefCell<CancelControl>>>,
+    }
+
+    #[wasm_bindgen]
+    impl CancelHandle {
+        /// Opens the dialog (the host's `cancel()`): never a silent DELETE.
+        pub fn show(&self) {
+            if let Some(Ok(mut control)) = self.control.as_ref().map(|c| c.try_borrow_mut()) {
+                control.show();
+            }
+        }
+
+        /// Removes the control. Idempotent.
+        pub fn destroy(&mut self) {
+            if let Some(Ok(mut control)) = self.control.take().as_ref().map(|c| c.try_borrow_mut())
+            {
+                control.close();
+            }
+        }
+    }
+
+    /// Puts the cancel control in `place`, for the batch of the widget on
+    /// `host` (which hears its events). `refresh()` makes the widget poll now.
+    #[wasm_bindgen]
+    pub fn open(
+        place: Element,
+        host: Element,
+        options: JsValue,
+        api_key: String,
+        refresh: Function,
+    ) -> CancelHandle {
+        adopt_styles(&place);
+        let (settings, _) = settings_of(&options);
+        CancelHandle {
+            control: Some(CancelControl::open(
+                &place,
+                host,
+                settings,
+                ApiKey::new(api_key),
+                refresh,
+            )),
+        }
     }
 }

@@ -2,21 +2,25 @@
 //! clock, the page's visibility, a timer for a moment, and reaching an owner
 //! that callbacks hold only weakly.
 
+#[cfg(feature = "explorer")]
 use gloo_timers::callback::Timeout;
 use std::cell::RefCell;
 use std::rc::Weak;
 
 /// The time, epoch ms, as the rules take it.
+#[cfg(feature = "explorer")]
 pub fn now() -> f64 {
     js_sys::Date::now()
 }
 
 /// Whether the page is hidden now.
+#[cfg(feature = "explorer")]
 pub fn page_hidden() -> bool {
     gloo_utils::document().visibility_state() == web_sys::VisibilityState::Hidden
 }
 
 /// A timer that runs `then` at `at` (epoch ms), or at once if that has passed.
+#[cfg(feature = "explorer")]
 /// Dropping it cancels it.
 pub fn timer_at(at: f64, then: impl FnOnce() + 'static) -> Timeout {
     Timeout::new((at - now()).max(0.0) as u32, then)

@@ -1,47 +1,71 @@
-//! One request for a page of calls, with its timeout: dropping it aborts the
-//! fetch and cancels the timer, and its callback runs at most once.
+//! One request to the API with its timeout: dropping it aborts the fetch and
+//! cancels the timer, and its callback runs at most once.
 
 use batch_status_widget::config::{ApiKey, Settings};
-use batch_status_widget::controller::fetch::fetch_json;
+use batch_status_widget::controller::fetch::{fetch_json, request_init};
 use batch_status_widget::model::PollError;
-use batch_status_widget::wire::{CallFilter, CallsPage};
+#[cfg(feature = "explorer")]
+use batch_status_widget::wire::CallsPage;
+use batch_status_widget::wire::{CallFilter, Json};
 use gloo_timers::callback::Timeout;
 use std::cell::Cell;
 use std::rc::Rc;
 use web_sys::AbortController;
 
 /// What a page request gives back.
+#[cfg(feature = "explorer")]
 pub type PageResult = Result<CallsPage, PollError>;
 
-/// Whoever waits for a page: told once, by the answer or by the timeout.
-type Waiter = Rc<Cell<Option<Box<dyn FnOnce(PageResult)>>>>;
+/// What any request gives back: the scrubbed JSON body, or why not.
+pub type Answer = Result<Json, PollError>;
 
-/// A page request under way. Drop it to abandon it.
-pub struct PageRequest {
+/// Whoever waits for an answer: told once, by the answer or by the timeout.
+type Waiter = Rc<Cell<Option<Box<dyn FnOnce(Answer)>>>>;
+
+/// A request under way. Drop it to abandon it.
+pub struct Request {
     abort: AbortController,
     _timeout: Timeout,
 }
 
-impl Drop for PageRequest {
+impl Drop for Request {
     fn drop(&mut self) {
         self.abort.abort();
     }
 }
 
-/// Asks for page `page` of `filter` at `limit` a page; `done` gets the page, or
-/// the error, or [`PollError::Timeout`] after `timeout_ms`. `None` if the
-/// browser cannot make an `AbortController`.
-pub fn request_page(
+/// What to send.
+pub enum Ask {
+    /// GET page `page` of `filter`, `limit` calls a page.
+    Page(CallFilter, u64, u64),
+    /// The one DELETE that cancels the batch.
+    #[cfg(feature = "cancel")]
+    Cancel,
+}
+
+/// Sends `ask`; `done` gets the answer, or [`PollError::Timeout`] after
+/// `timeout_ms`. `None` if the browser cannot make an `AbortController`.
+pub fn request(
     settings: &Settings,
     key: &ApiKey,
-    filter: CallFilter,
-    page: u64,
-    limit: u64,
+    ask: Ask,
     timeout_ms: f64,
-    done: impl FnOnce(PageResult) + 'static,
-) -> Option<PageRequest> {
+    done: Box<dyn FnOnce(Answer)>,
+) -> Option<Request> {
     let abort = AbortController::new().ok()?;
-    let done: Waiter = Rc::new(Cell::new(Some(Box::new(done))));
+    let signal = abort.signal();
+    let (url, init) = match ask {
+        Ask::Page(filter, page, limit) => (
+            settings.calls_url(filter, page, limit),
+            request_init(settings, key, &signal),
+        ),
+        #[cfg(feature = "cancel")]
+        Ask::Cancel => (
+            settings.status_url(),
+            batch_status_widget::controller::fetch::cancel_init(settings, key, &signal),
+        ),
+    };
+    let done: Waiter = Rc::new(Cell::new(Some(done)));
     let on_timeout = done.clone();
     let timeout = Timeout::new(timeout_ms.max(0.0) as u32, move || {
         if let Some(done) = on_timeout.take() {
@@ -50,26 +74,46 @@ pub fn request_page(
             }));
         }
     });
-    let (url, settings, key, signal) = (
-        settings.calls_url(filter, page, limit),
-        settings.clone(),
-        key.clone(),
-        abort.signal(),
-    );
+    let key = key.clone();
     wasm_bindgen_futures::spawn_local(async move {
-        let result = fetch_json(&url, &settings, &key, &signal)
-            .await
-            .and_then(|body| CallsPage::from_json(&body, page, limit).ok_or(PollError::Malformed));
+        let answer = fetch_json(&url, init, &key).await;
         // Nothing to tell once it timed out or was abandoned.
         if signal.aborted() {
             return;
         }
         if let Some(done) = done.take() {
-            done(result);
+            done(answer);
         }
     });
-    Some(PageRequest {
+    Some(Request {
         abort,
         _timeout: timeout,
     })
+}
+
+#[cfg(feature = "explorer")]
+/// Asks for page `page` of `filter` at `limit` a page; `done` gets the page or
+/// the error, [`PollError::Timeout`] after `timeout_ms`.
+pub fn request_page(
+    settings: &Settings,
+    key: &ApiKey,
+    filter: CallFilter,
+    page: u64,
+    limit: u64,
+    timeout_ms: f64,
+    done: impl FnOnce(PageResult) + 'static,
+) -> Option<Request> {
+    let parse =
+        move |answer: Answer| {
+            done(answer.and_then(|body| {
+                CallsPage::from_json(&body, page, limit).ok_or(PollError::Malformed)
+            }))
+        };
+    request(
+        settings,
+        key,
+        Ask::Page(filter, page, limit),
+        timeout_ms,
+        Box::new(parse),
+    )
 }

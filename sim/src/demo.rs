@@ -16,6 +16,9 @@ const CALLS: usize = 180;
 /// Calls and lines of a large demo batch (ids starting `demo-large`): enough
 /// that the explorer's paging is real.
 const LARGE: (usize, usize) = (4_200, 120);
+/// Calls and lines of a long-running one (ids starting `demo-long`): it runs
+/// for minutes of the sim's clock, so a test has time to cancel it.
+const LONG: (usize, usize) = (2_000, 16);
 /// Calls and lines of an extra-large one (ids starting `demo-xl`), for the
 /// benchmark's 10,000-row export.
 const EXTRA_LARGE: (usize, usize) = (10_000, 240);
@@ -76,6 +79,8 @@ impl DemoBatch {
             LARGE
         } else if id.starts_with("demo-xl") {
             EXTRA_LARGE
+        } else if id.starts_with("demo-long") {
+            LONG
         } else {
             (CALLS, LINES)
         };

@@ -3,10 +3,9 @@
 
 use super::schedule::parse_retry_after;
 use crate::config::{whole_number, ApiKey, Settings};
-use crate::model::cancel::CancelOutcome;
 use crate::model::mask::scrub;
 use crate::model::PollError;
-use crate::wire::{BatchStatus, CancelResult, ErrorBody, Json};
+use crate::wire::{BatchStatus, ErrorBody, Json};
 use js_sys::{Array, Object, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
@@ -41,8 +40,8 @@ pub async fn fetch_status(
     signal: &AbortSignal,
     previous: Option<JsValue>,
 ) -> Result<Fetched, PollError> {
-    let (status, retry_after_ms, text) =
-        fetch_text(&settings.status_url(), settings, api_key, signal).await?;
+    let init = request_init(settings, api_key, signal);
+    let (status, retry_after_ms, text) = fetch_text(&settings.status_url(), init).await?;
     // Comparing two JS strings is one call; parsing is thousands.
     if (200..300).contains(&status) && previous.is_some_and(|previous| previous == text) {
         return Ok(Fetched::Same);
@@ -52,17 +51,12 @@ pub async fn fetch_status(
     Ok(Fetched::New(parsed, text))
 }
 
-/// GETs `url` with the workspace and key headers and reads a JSON body, every
-/// string in it scrubbed of the key. An error status is a [`PollError::Http`]
-/// with its `{error, message}` and `Retry-After`; a success that is not JSON is
-/// [`PollError::Malformed`].
-pub async fn fetch_json(
-    url: &str,
-    settings: &Settings,
-    api_key: &ApiKey,
-    signal: &AbortSignal,
-) -> Result<Json, PollError> {
-    let (status, retry_after_ms, text) = fetch_text(url, settings, api_key, signal).await?;
+/// Fetches `url` with `init` (from [`request_init`] or [`cancel_init`]) and
+/// reads a JSON body, every string in it scrubbed of the key. An error status
+/// is a [`PollError::Http`] with its `{error, message}` and `Retry-After`; a
+/// success that is not JSON is [`PollError::Malformed`].
+pub async fn fetch_json(url: &str, init: Object, api_key: &ApiKey) -> Result<Json, PollError> {
+    let (status, retry_after_ms, text) = fetch_text(url, init).await?;
     read_json(status, retry_after_ms, &text, api_key)
 }
 
@@ -71,7 +65,7 @@ pub async fn fetch_json(
 /// and no binding per option, each of which would add to every page's
 /// download. Header values were checked before any request
 /// (`Settings::validate_with`).
-fn request_init(settings: &Settings, api_key: &ApiKey, signal: &AbortSignal) -> Object {
+pub fn request_init(settings: &Settings, api_key: &ApiKey, signal: &AbortSignal) -> Object {
     let headers = Object::new();
     set(
         &headers,
@@ -93,15 +87,11 @@ fn set(object: &Object, key: &str, value: &JsValue) {
     let _ = Reflect::set(object, &JsValue::from_str(key), value);
 }
 
-/// Sends the one DELETE that cancels the batch (with `x-batch-cancel: 1`, the
-/// header a proxy's CSRF check looks for) and says how it ended. Never
-/// retried: an abort (the caller's timeout) or a network failure is
-/// [`CancelOutcome::Unknown`].
-pub async fn send_cancel(
-    settings: &Settings,
-    api_key: &ApiKey,
-    signal: &AbortSignal,
-) -> CancelOutcome {
+/// The init object of the one DELETE that cancels the batch: the request's
+/// headers and `x-batch-cancel: 1`, the header a proxy's CSRF check looks for
+/// (a cross-site form cannot send one). What its answer means is
+/// `CancelOutcome::from_answer`; it is never retried.
+pub fn cancel_init(settings: &Settings, api_key: &ApiKey, signal: &AbortSignal) -> Object {
     let init = request_init(settings, api_key, signal);
     set(&init, "method", &JsValue::from_str("DELETE"));
     if let Ok(headers) = Reflect::get(&init, &JsValue::from_str("headers")) {
@@ -111,36 +101,12 @@ pub async fn send_cancel(
             &JsValue::from_str("1"),
         );
     }
-    let fetched = JsFuture::from(
-        gloo_utils::window().fetch_with_str_and_init(&settings.status_url(), init.unchecked_ref()),
-    )
-    .await;
-    let Ok(response) = fetched else {
-        return CancelOutcome::Unknown;
-    };
-    let response: Response = response.unchecked_into();
-    let status = response.status();
-    let Ok(text) = read_capped(response).await else {
-        return CancelOutcome::Unknown;
-    };
-    // The same reading, scrubbing and status check as every other answer.
-    match read_json(status, None, &text, api_key) {
-        Ok(body) => CancelOutcome::Done(CancelResult::from_json(&body).unwrap_or_default()),
-        Err(PollError::Http { status, body, .. }) => CancelOutcome::Refused(status, body.message),
-        // A success without a JSON body: done, with nothing to report.
-        Err(_) => CancelOutcome::Done(CancelResult::default()),
-    }
+    init
 }
 
-/// GETs `url` with the workspace and key headers: the HTTP status, the
-/// `Retry-After` wait, and the body as a JS string.
-async fn fetch_text(
-    url: &str,
-    settings: &Settings,
-    api_key: &ApiKey,
-    signal: &AbortSignal,
-) -> Result<(u16, Option<f64>, JsValue), PollError> {
-    let init = request_init(settings, api_key, signal);
+/// Fetches `url` with `init`: the HTTP status, the `Retry-After` wait, and
+/// the body as a JS string.
+async fn fetch_text(url: &str, init: Object) -> Result<(u16, Option<f64>, JsValue), PollError> {
     let response: Response =
         JsFuture::from(gloo_utils::window().fetch_with_str_and_init(url, init.unchecked_ref()))
             .await

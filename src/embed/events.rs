@@ -117,6 +117,6 @@ pub fn announce(
             dispatch(host, "batch-error", &detail);
         }
         // Handled by the mount: it concerns the entry script, not the page.
-        WidgetEvent::Explorer(_) => {}
+        WidgetEvent::Place(..) => {}
     }
 }

@@ -22,7 +22,8 @@ pub struct WidgetHandle {
     paused: bool,
     refresh_token: u32,
     explorer_request: (u32, bool),
-    /// Called with the explorer's place when it appears, and `null` when it goes.
+    /// Called with a place for a part loaded on first use (and its [`Place`] number) when
+    /// it appears, and `null` when it goes.
     explore: Option<js_sys::Function>,
     app: Option<AppHandle<Widget>>,
 }
@@ -50,9 +51,10 @@ impl WidgetHandle {
             paused: self.paused,
             refresh_token: self.refresh_token,
             on_event: Callback::from(move |event| match event {
-                WidgetEvent::Explorer(slot) => {
+                WidgetEvent::Place(place, element) => {
                     if let Some(explore) = &explore {
-                        let _ = explore.call1(&JsValue::NULL, &JsValue::from(slot));
+                        let place = JsValue::from(place as u8);
+                        let _ = explore.call2(&JsValue::NULL, &JsValue::from(element), &place);
                     }
                 }
                 event => announce(&host, &event, &batch_id, &workspace_id, mask),
@@ -149,7 +151,7 @@ impl WidgetHandle {
 /// `options` is an object with `batchId`, `workspaceId`, `apiBase`, `apiPath`,
 /// `interval` and `timeout` (seconds), `maskPhones`, `locale`, `theme`, `maxRows`
 /// and `apiKey`; attribute-style names (`batch-id`) work too. `explore` is told
-/// where the calls explorer goes (see [`WidgetEvent::Explorer`]).
+/// where the calls explorer and the cancel control go (see [`WidgetEvent::Place`]).
 #[wasm_bindgen(js_name = mountWidget)]
 pub fn mount_widget(
     element: Element,

@@ -3,20 +3,28 @@
 //! per confirmation and never retried: cancelling twice is not harmless.
 
 use super::mask::visible_text;
-use crate::wire::{BatchState, CancelResult, Counts};
+use super::PollError;
+use crate::wire::{BatchState, CancelResult, Counts, Json};
 
 /// Whether a batch in `state` can still be cancelled: queued or processing.
 pub fn cancellable(state: &BatchState) -> bool {
     matches!(state, BatchState::Queued | BatchState::Processing)
 }
 
-/// The dialog's sentence about what a cancel does, counts written by `number`.
-pub fn consequence(counts: Counts, number: impl Fn(u64) -> String) -> String {
-    format!(
-        "{} queued calls will not be made; {} calls in progress will finish. This cannot be undone.",
-        number(counts.waiting),
-        number(counts.active)
-    )
+/// What the dialog says a cancel will do, counts written by `number`. Before
+/// the counts are known (or when they cannot be read) it says the same without
+/// numbers, so the dialog is never empty.
+pub fn consequence(counts: Option<Counts>, number: impl Fn(u64) -> String) -> String {
+    match counts {
+        Some(c) => format!(
+            "{} of {} calls have finished. {} queued calls will not be made; {} calls in progress will finish. This cannot be undone.",
+            number(c.completed + c.failed),
+            number(c.total),
+            number(c.waiting),
+            number(c.active)
+        ),
+        None => "Queued calls will not be made; calls in progress will finish. This cannot be undone.".to_owned(),
+    }
 }
 
 /// How the DELETE ended.
@@ -28,6 +36,23 @@ pub enum CancelOutcome {
     Unknown,
     /// The answer's HTTP status, with the server's message if it sent one.
     Refused(u16, Option<String>),
+}
+
+impl CancelOutcome {
+    /// What the answer to the DELETE means. Only an answer with a status says
+    /// what happened; no answer (the timeout, the network, a body too large to
+    /// read) leaves it unknown.
+    pub fn from_answer(answer: Result<Json, PollError>) -> CancelOutcome {
+        match answer {
+            Ok(body) => CancelOutcome::Done(CancelResult::from_json(&body).unwrap_or_default()),
+            Err(PollError::Http { status, body, .. }) => {
+                CancelOutcome::Refused(status, body.message)
+            }
+            // A success without a JSON body: done, with nothing to report.
+            Err(PollError::Malformed) => CancelOutcome::Done(CancelResult::default()),
+            Err(_) => CancelOutcome::Unknown,
+        }
+    }
 }
 
 /// What to tell a person about an outcome, and whether to fetch the status at
@@ -103,12 +128,61 @@ mod tests {
         let counts = Counts {
             waiting: 45,
             active: 5,
-            ..Counts::default()
+            completed: 95,
+            failed: 5,
+            total: 150,
         };
         assert_eq!(
-            consequence(counts, n),
-            "45 queued calls will not be made; 5 calls in progress will finish. This cannot be undone."
+            consequence(Some(counts), n),
+            "100 of 150 calls have finished. 45 queued calls will not be made; 5 calls in progress will finish. This cannot be undone."
         );
+        let unknown = consequence(None, n);
+        assert!(
+            unknown.starts_with("Queued calls will not be made")
+                && unknown.ends_with("cannot be undone.")
+        );
+    }
+
+    #[test]
+    fn only_an_answer_says_what_happened() {
+        let body = Json::Object(vec![
+            ("status".into(), Json::String("cancelled".into())),
+            (
+                "details".into(),
+                Json::Object(vec![("cancelledCalls".into(), Json::Number(45.0))]),
+            ),
+        ]);
+        match CancelOutcome::from_answer(Ok(body)) {
+            CancelOutcome::Done(result) => assert_eq!(result.cancelled, 45),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(
+            CancelOutcome::from_answer(Err(PollError::Malformed)),
+            CancelOutcome::Done(CancelResult::default()),
+            "a 2xx without JSON still cancelled"
+        );
+        let refused = PollError::Http {
+            status: 404,
+            body: crate::wire::ErrorBody {
+                message: Some("Batch not found".into()),
+                ..Default::default()
+            },
+            retry_after_ms: None,
+        };
+        assert_eq!(
+            CancelOutcome::from_answer(Err(refused)),
+            CancelOutcome::Refused(404, Some("Batch not found".into()))
+        );
+        for no_answer in [
+            PollError::Network,
+            PollError::Timeout { after_ms: 10_000.0 },
+            PollError::TooLarge { bytes: 3_000_000 },
+        ] {
+            assert_eq!(
+                CancelOutcome::from_answer(Err(no_answer)),
+                CancelOutcome::Unknown
+            );
+        }
     }
 
     #[test]

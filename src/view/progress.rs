@@ -3,6 +3,7 @@
 //! The bar is an SVG whose segment widths are attributes, not inline styles, so it
 //! draws under a Content-Security-Policy without `'unsafe-inline'`.
 
+use super::batch_view::raw;
 use super::intl::Intl;
 use crate::model::{percent_label, Breakdown};
 use crate::wire::Counts;
@@ -106,13 +107,12 @@ pub fn progress_bar(counts: Counts, intl: &Intl) -> Html {
                 aria-valuetext={text}
             >
                 <svg viewBox="0 0 10000 10" preserveAspectRatio="none" aria-hidden="true" focusable="false">
-                    <defs>
-                        <pattern id="bs-hatch" width="80" height="10" patternUnits="userSpaceOnUse">
-                            <rect class="bs-hatch-bg" width="80" height="10" />
-                            <path class="bs-hatch-line" d="M0 10 L80 0" />
-                        </pattern>
-                    </defs>
-                    <rect class="bs-track" x="0" y="0" width="10000" height="10" />
+                    // The fixed part (parsed in the SVG namespace).
+                    { raw(concat!(
+                        r#"<defs><pattern id="bs-hatch" width="80" height="10" patternUnits="userSpaceOnUse">"#,
+                        r#"<rect class="bs-hatch-bg" width="80" height="10"/><path class="bs-hatch-line" d="M0 10 L80 0"/>"#,
+                        r#"</pattern></defs><rect class="bs-track" x="0" y="0" width="10000" height="10"/>"#,
+                    )) }
                     {rects}
                 </svg>
             </div>
@@ -127,7 +127,7 @@ pub fn legend(counts: Counts, intl: &Intl) -> Html {
         <ul class="bs-legend" part="legend" aria-label="Calls by outcome">
             { for segments(&breakdown).into_iter().map(|s| html! {
                 <li class={format!("bs-legend-item is-{}", s.key)} key={s.key}>
-                    <span class="bs-swatch" aria-hidden="true"></span>
+                    { raw(r#"<span class="bs-swatch" aria-hidden="true"></span>"#) }
                     <span class="bs-legend-label">{s.label}</span>
                     <span class="bs-legend-count">{intl.count(s.count)}</span>
                     <span class="bs-legend-share">{percent_label(s.fraction)}</span>

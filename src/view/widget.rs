@@ -40,10 +40,22 @@ pub enum WidgetEvent {
     Error(Rc<PollError>),
     /// The settings cannot be used: no request is made until they change.
     Settings(SettingsError),
-    /// The calls explorer's place in the card appeared (`Some`, to mount it in)
-    /// or went away (`None`, to stop it). Its code is a separate wasm that the
-    /// entry script loads on first use, so the card only makes room for it.
-    Explorer(Option<web_sys::Element>),
+    /// A place in the card for a part loaded on first use appeared (`Some`, to
+    /// mount it in) or went away (`None`, to stop it): the calls explorer
+    /// ([`Place::Explorer`]) or the cancel control ([`Place::Cancel`]). Each is
+    /// a wasm of its own that the entry script loads when it is first needed,
+    /// so the card only makes room for it.
+    Place(Place, Option<web_sys::Element>),
+}
+
+/// The card's places for the parts loaded on first use; the number is the
+/// entry script's index of the part.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Place {
+    /// Below the recent calls, while the explorer is open.
+    Explorer = 0,
+    /// In the header, with `allow-cancel`, while there is a status.
+    Cancel = 1,
 }
 
 /// Properties of [`Widget`].
@@ -122,8 +134,9 @@ pub struct Widget {
     /// last reported to the host, and whether the button takes the focus back.
     explorer_open: bool,
     explore_button: NodeRef,
-    explorer_slot: NodeRef,
-    reported_slot: Option<web_sys::Element>,
+    /// The places ([`Place`] is the index), and the elements last reported.
+    places: [NodeRef; 2],
+    reported: [Option<web_sys::Element>; 2],
     refocus: bool,
 }
 
@@ -385,8 +398,8 @@ impl Component for Widget {
             visibility: Some(visibility),
             explorer_open: false,
             explore_button: NodeRef::default(),
-            explorer_slot: NodeRef::default(),
-            reported_slot: None,
+            places: Default::default(),
+            reported: Default::default(),
             refocus: false,
         };
         widget.restart(ctx);
@@ -489,7 +502,7 @@ impl Component for Widget {
             ExplorerControl {
                 open,
                 button: self.explore_button.clone(),
-                slot: self.explorer_slot.clone(),
+                slot: self.places[Place::Explorer as usize].clone(),
                 on_toggle: Callback::from(move |_| link.send_message(Msg::Explore(!open))),
             }
         });
@@ -508,15 +521,21 @@ impl Component for Widget {
             root: self.root.clone(),
             on_refresh: Callback::from(move |_| link.send_message(Msg::Refresh)),
             explorer,
+            cancel_place: props
+                .settings
+                .allow_cancel
+                .then(|| self.places[Place::Cancel as usize].clone()),
         })
     }
 
     fn rendered(&mut self, ctx: &Context<Self>, _first_render: bool) {
         self.show_busy();
-        let slot = self.explorer_slot.cast::<web_sys::Element>();
-        if slot != self.reported_slot {
-            self.reported_slot = slot.clone();
-            ctx.props().on_event.emit(WidgetEvent::Explorer(slot));
+        for (place, kind) in [Place::Explorer, Place::Cancel].into_iter().enumerate() {
+            let element = self.places[place].cast::<web_sys::Element>();
+            if element != self.reported[place] {
+                self.reported[place] = element.clone();
+                ctx.props().on_event.emit(WidgetEvent::Place(kind, element));
+            }
         }
         if std::mem::take(&mut self.refocus) {
             if let Some(button) = self.explore_button.cast::<web_sys::HtmlElement>() {

@@ -155,20 +155,6 @@ impl CallsPage {
             .filter(|p| *p > 0)
             .unwrap_or_else(|| total.div_ceil(limit))
             .max(1);
-        let summary = root.get("summary").filter(|s| s.is_object()).map(|s| {
-            let mut summary = Counts {
-                total: count(s, "total"),
-                waiting: count(s, "waiting"),
-                active: count(s, "active"),
-                completed: count(s, "completed"),
-                failed: count(s, "failed"),
-            };
-            let parts = [summary.active, summary.completed, summary.failed]
-                .iter()
-                .fold(summary.waiting, |sum, n| sum.saturating_add(*n));
-            summary.total = summary.total.max(parts);
-            summary
-        });
         Some(CallsPage {
             calls,
             pagination: Pagination {
@@ -177,9 +163,29 @@ impl CallsPage {
                 total,
                 total_pages,
             },
-            summary,
+            summary: summary_of(root),
         })
     }
+}
+
+/// The batch's counts from the `summary` of a `/calls` body, when it has a
+/// readable one; `total` is at least the sum of the others. Read on its own
+/// where only the counts matter (the cancel dialog asks for one call).
+pub fn summary_of(root: &Json) -> Option<Counts> {
+    root.get("summary").filter(|s| s.is_object()).map(|s| {
+        let mut summary = Counts {
+            total: count(s, "total"),
+            waiting: count(s, "waiting"),
+            active: count(s, "active"),
+            completed: count(s, "completed"),
+            failed: count(s, "failed"),
+        };
+        let parts = [summary.active, summary.completed, summary.failed]
+            .iter()
+            .fold(summary.waiting, |sum, n| sum.saturating_add(*n));
+        summary.total = summary.total.max(parts);
+        summary
+    })
 }
 
 fn call_record(item: &Json) -> CallRecord {
