@@ -35,6 +35,7 @@ lint: tools
 	cargo clippy --target wasm32-unknown-unknown --all-features --lib --test browser -- -D warnings
 	cargo clippy --target wasm32-unknown-unknown -p batch-status-site -p batch-status-explorer -- -D warnings
 	cargo clippy --target wasm32-unknown-unknown -p batch-status-explorer --no-default-features --features cancel -- -D warnings
+	cargo clippy --target wasm32-unknown-unknown -p batch-status-explorer --no-default-features --features chart -- -D warnings
 
 ## unit: pure logic and the sim, on the host
 unit: tools
@@ -44,6 +45,7 @@ unit: tools
 ## as shipped, so the stack measurement there holds for the release build
 browser: tools
 	cargo test --release --target wasm32-unknown-unknown --test browser
+	cargo test --release --target wasm32-unknown-unknown -p batch-status-explorer --no-default-features --features chart --test chart
 
 ## site: the release build in dist/ (what `make demo` serves and nginx ships)
 site: tools

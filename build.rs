@@ -25,31 +25,5 @@ fn main() {
     fs::write(out, minify(&css)).expect("OUT_DIR is writable");
 }
 
-/// Drops comments, indentation and blank lines; keeps one space only where two
-/// words would otherwise run together. Strings and `calc()` spacing survive,
-/// since only line edges are touched.
-fn minify(css: &str) -> String {
-    let mut without_comments = String::with_capacity(css.len());
-    let mut rest = css;
-    while let Some(start) = rest.find("/*") {
-        without_comments.push_str(&rest[..start]);
-        rest = rest[start..]
-            .find("*/")
-            .map_or("", |end| &rest[start + end + 2..]);
-    }
-    without_comments.push_str(rest);
-    let mut out = String::with_capacity(without_comments.len());
-    for line in without_comments
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-    {
-        let joins_words = out.ends_with(|c: char| c.is_alphanumeric() || c == ')')
-            && line.starts_with(|c: char| c.is_alphanumeric() || c == '.' || c == '(');
-        if joins_words {
-            out.push(' ');
-        }
-        out.push_str(line);
-    }
-    out
-}
+// `minify`, shared with explorer/build.rs.
+include!("scripts/minify_css.rs");

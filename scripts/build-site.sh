@@ -16,7 +16,8 @@ done
 export RUSTFLAGS=${RUSTFLAGS:-}
 trunk build --release --dist "$dist" ${features:+--features "$features"}
 "$here/guard-glue.sh" "$dist/batch-status-widget.js"
-minify=(batch-status-widget.js batch-status.js batch-status-explorer.js batch-status-cancel.js)
+minify=(batch-status-widget.js batch-status.js batch-status-explorer.js batch-status-cancel.js
+  batch-status-chart.js)
 opt=(-Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext
   --enable-reference-types --enable-multivalue --low-memory-unused --converge
   --strip-debug --strip-producers)
@@ -25,18 +26,22 @@ opt=(-Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ex
 bindgen() {
   local package=$1 name=$2
   shift 2
-  cargo build --release --target wasm32-unknown-unknown -p "$package" "$@"
+  # Only the cdylib: a crate that is also an rlib (for its browser tests)
+  # would not get link-time optimisation, and would be far larger.
+  cargo rustc --release --target wasm32-unknown-unknown -p "$package" --lib --crate-type cdylib "$@"
   wasm-bindgen --target web --no-typescript --out-dir "$dist" --out-name "$name" \
     "target/wasm32-unknown-unknown/release/${package//-/_}.wasm"
   wasm-opt "${opt[@]}" "$dist/${name}_bg.wasm" -o "$dist/${name}_bg.wasm"
 }
 # What a widget loads on first use (explorer/), each behind the same crash
-# boundary as the widget: the calls explorer and CSV export, and the cancel
-# control (only widgets with allow-cancel load it).
+# boundary as the widget: the calls explorer and CSV export, the cancel control
+# (only widgets with allow-cancel load it) and the throughput chart.
 bindgen batch-status-explorer batch-status-explorer
 "$here/guard-glue.sh" "$dist/batch-status-explorer.js"
 bindgen batch-status-explorer batch-status-cancel --no-default-features --features cancel
 "$here/guard-glue.sh" "$dist/batch-status-cancel.js"
+bindgen batch-status-explorer batch-status-chart --no-default-features --features chart
+"$here/guard-glue.sh" "$dist/batch-status-chart.js"
 # The static site's page logic is a wasm of its own (site/), so embedding pages
 # never download it. The fault-injection copy serves host pages only: no site.
 if [ -z "$features" ]; then

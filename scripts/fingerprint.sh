@@ -8,7 +8,8 @@ cd "$dist"
 entry=batch-status.js
 for file in batch-status-widget.js batch-status-widget_bg.wasm \
   batch-status-explorer.js batch-status-explorer_bg.wasm \
-  batch-status-cancel.js batch-status-cancel_bg.wasm; do
+  batch-status-cancel.js batch-status-cancel_bg.wasm \
+  batch-status-chart.js batch-status-chart_bg.wasm; do
   [ -f "$file" ] || { echo "fingerprint: $dist/$file is missing" >&2; exit 1; }
   stem=${file%.*}
   ext=${file##*.}

@@ -7,9 +7,11 @@ dist=${1:-dist}
 budget=${SIZE_BUDGET_BYTES:-105500}      # 105.5 KB: lowered as bytes are found, never raised
 # What a page downloads only on first use, each a wasm of its own: the calls
 # explorer and CSV export (when a widget's explorer is first opened or the host
-# asks for an export), and the cancel control (only widgets with allow-cancel).
+# asks for an export), the cancel control (only widgets with allow-cancel), and
+# the throughput chart (after a widget's first counts, unless chart="off").
 explorer_budget=${EXPLORER_BUDGET_BYTES:-48800}
 cancel_budget=${CANCEL_BUDGET_BYTES:-29200}
+chart_budget=${CHART_BUDGET_BYTES:-33600}
 react_counter=69000                      # a React 19 counter app, gzip, measured on this machine
 
 # The core files carry a content hash in their names (scripts/fingerprint.sh).
@@ -62,4 +64,5 @@ lazy() {
 }
 lazy batch-status-explorer "calls explorer" "$explorer_budget"
 lazy batch-status-cancel "cancel control" "$cancel_budget"
+lazy batch-status-chart "throughput chart" "$chart_budget"
 exit "$over"

@@ -82,8 +82,6 @@ pub struct Settings {
     pub max_rows: usize,
     /// Whether the "Show all calls" explorer is offered (on unless turned off).
     pub explorer: bool,
-    /// Whether the cancel control is offered (off unless `allow-cancel` is set).
-    pub allow_cancel: bool,
 }
 
 impl Default for Settings {
@@ -100,7 +98,6 @@ impl Default for Settings {
             theme: Theme::Auto,
             max_rows: DEFAULT_MAX_ROWS,
             explorer: true,
-            allow_cancel: false,
         }
     }
 }
@@ -166,23 +163,21 @@ impl Settings {
                 .and_then(|v| parse_decimal(v.trim()))
                 .map(|v| v * 1000.0)
         };
+        // A text setting, trimmed; `None` when absent or blank.
+        let text = |name: &str| {
+            get(name)
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+        };
         Settings {
             batch_id: clean_id(&get("batch-id").unwrap_or_default()),
             workspace_id: clean_id(&get("workspace-id").unwrap_or_default()),
-            api_base: get("api-base")
-                .map(|v| v.trim().to_owned())
-                .filter(|v| !v.is_empty())
-                .unwrap_or(defaults.api_base),
-            api_path: get("api-path")
-                .map(|v| v.trim().to_owned())
-                .filter(|v| !v.is_empty())
-                .unwrap_or(defaults.api_path),
+            api_base: text("api-base").unwrap_or(defaults.api_base),
+            api_path: text("api-path").unwrap_or(defaults.api_path),
             interval_ms: clamp(seconds("interval"), DEFAULT_INTERVAL_MS, INTERVAL_BOUNDS_MS),
             timeout_ms: clamp(seconds("timeout"), DEFAULT_TIMEOUT_MS, TIMEOUT_BOUNDS_MS),
             mask_phones: !turned_off(get("mask-phones")),
-            locale: get("locale")
-                .map(|v| v.trim().to_owned())
-                .filter(|v| !v.is_empty() && v.len() <= 35),
+            locale: text("locale").filter(|v| v.len() <= 35),
             theme: Theme::parse(get("theme").as_deref()),
             max_rows: get("max-rows")
                 .and_then(|v| whole_number(v.trim()))
@@ -190,8 +185,6 @@ impl Settings {
                     rows.min(MAX_ROWS_BOUND as f64) as usize
                 }),
             explorer: !turned_off(get("explorer")),
-            // A boolean attribute: present (even empty) is on, unless it says off.
-            allow_cancel: get("allow-cancel").is_some_and(|v| !turned_off(Some(v))),
         }
     }
 
@@ -240,7 +233,15 @@ impl Settings {
 }
 
 /// Whether an on/off setting says off: `off`, `false`, `no` or `0`.
-fn turned_off(value: Option<String>) -> bool {
+/// Whether an opt-in setting (`allow-cancel`) is on: present, even empty, and
+/// not `off`, `false`, `no` or `0`, as a boolean attribute reads.
+pub fn is_on(value: Option<&str>) -> bool {
+    value.is_some_and(|v| !turned_off(Some(v.to_owned())))
+}
+
+/// Whether a setting that is on by default (`explorer`, `chart`,
+/// `chart-storage`) was turned off: `off`, `false`, `no` or `0`.
+pub fn turned_off(value: Option<String>) -> bool {
     matches!(
         value.as_deref().map(str::trim),
         Some("off" | "false" | "no" | "0")
@@ -462,10 +463,12 @@ mod tests {
     fn the_explorer_can_be_turned_off_and_its_page_size_is_bounded() {
         let s = settings(&[("explorer", " off")]);
         assert!(!s.explorer);
-        assert!(!s.allow_cancel, "cancel is opt-in");
-        assert!(settings(&[("allow-cancel", "")]).allow_cancel);
-        assert!(settings(&[("allow-cancel", "on")]).allow_cancel);
-        assert!(!settings(&[("allow-cancel", "off")]).allow_cancel);
+        assert!(!is_on(None), "cancel is opt-in");
+        assert!(is_on(Some("")), "a boolean attribute: present is on");
+        assert!(is_on(Some("on")));
+        assert!(!is_on(Some(" off")));
+        assert!(!turned_off(None), "the chart is on unless turned off");
+        assert!(turned_off(Some("off".into())));
         assert_eq!(page_size(Some("500")), 100);
         assert_eq!(page_size(Some(" 40 ")), 40);
         assert_eq!(page_size(Some("0")), 1);

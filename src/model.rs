@@ -17,6 +17,7 @@ pub mod messages;
 pub mod paging;
 pub mod poll_error;
 pub mod summary;
+pub mod throughput;
 
 pub use messages::{error_text, ErrorText};
 pub use poll_error::PollError;

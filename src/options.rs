@@ -9,7 +9,7 @@ use wasm_bindgen::JsValue;
 /// The key is not among them: it is passed on its own and never stored with the
 /// rest. Both spellings are written out: converting between them would be code
 /// in every widget's download.
-pub const OPTION_NAMES: [(&str, &str); 13] = [
+pub const OPTION_NAMES: [(&str, &str); 11] = [
     ("batch-id", "batchId"),
     ("workspace-id", "workspaceId"),
     ("api-base", "apiBase"),
@@ -21,8 +21,6 @@ pub const OPTION_NAMES: [(&str, &str); 13] = [
     ("theme", "theme"),
     ("max-rows", "maxRows"),
     ("explorer", "explorer"),
-    ("page-size", "pageSize"),
-    ("allow-cancel", "allowCancel"),
 ];
 
 /// The options a host set so far, as text, in the order of [`OPTION_NAMES`].
@@ -37,6 +35,21 @@ fn number_text(number: f64) -> String {
             .to_string_with_radix(10)
             .unwrap_or_default(),
     )
+}
+
+/// An option's value as text, the way an attribute would hold it: numbers as
+/// `String()` writes them, `true` and `false` as `on` and `off`; `None` for
+/// anything else (`null` resets an option to its default).
+pub fn text_of(value: &JsValue) -> Option<String> {
+    if let Some(text) = value.as_string() {
+        Some(text)
+    } else if let Some(number) = value.as_f64() {
+        Some(number_text(number))
+    } else {
+        value
+            .as_bool()
+            .map(|flag| if flag { "on" } else { "off" }.to_owned())
+    }
 }
 
 impl Options {
@@ -55,15 +68,7 @@ impl Options {
                 if value.is_undefined() {
                     continue;
                 }
-                *slot = if let Some(text) = value.as_string() {
-                    Some(text)
-                } else if let Some(number) = value.as_f64() {
-                    Some(number_text(number))
-                } else {
-                    value
-                        .as_bool()
-                        .map(|flag| if flag { "on" } else { "off" }.to_owned())
-                };
+                *slot = text_of(&value);
                 break;
             }
         }

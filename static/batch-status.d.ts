@@ -31,6 +31,10 @@ export interface BatchStatusOptions {
    * As an attribute, `allow-cancel` on its own turns it on; `off` turns it off.
    */
   allowCancel?: boolean | "on" | "off" | "" | null;
+  /** The throughput chart under the progress bar (default on); off downloads none. */
+  chart?: boolean | "on" | "off" | null;
+  /** Keep the chart's history in `sessionStorage` across a reload (default on; never the key). */
+  chartStorage?: boolean | "on" | "off" | null;
   /**
    * Sent as `x-api-key`. Omit (or empty) when a same-origin proxy adds it. Never stored in the DOM.
    * In `update()`: `undefined` (or leaving it out) keeps the key; `null` resets it, so no key is sent.
@@ -117,6 +121,10 @@ export interface StatusSummary {
   completedTime: number | null;
   averageCallDuration: number | null;
   etaMs: number | null;
+  /** Calls a minute the estimate assumes: the calls left over the time left. */
+  ratePerMinute: number | null;
+  /** The share of finished calls that completed, 0 to 1; null before any has finished. */
+  successRate: number | null;
   recentCalls: CallSummary[];
 }
 

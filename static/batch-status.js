@@ -84,24 +84,28 @@ function release(glue) {
 const ATTRIBUTES = [
   'batch-id', 'workspace-id', 'api-base', 'api-path', 'interval', 'timeout',
   'mask-phones', 'locale', 'theme', 'max-rows', 'explorer', 'page-size', 'allow-cancel',
+  'chart', 'chart-storage',
 ];
 
 // What a widget loads on first use, each a wasm of its own that pages which
 // never use it never download: the calls explorer and CSV export (part 0,
-// fetched when a widget first opens its explorer or a host asks for an export)
-// and the cancel control (part 1, fetched by widgets with allow-cancel once
-// they show a batch). One instance of each serves every widget on the page;
+// fetched when a widget first opens its explorer or a host asks for an export),
+// the cancel control (part 1, fetched by widgets with allow-cancel once they
+// show a batch) and the throughput chart (part 2, fetched once a widget shows
+// a batch's counts, unless chart="off"). One instance of each serves every widget on the page;
 // should it crash, what it showed says so, and the next use loads a fresh one.
 const PARTS = [
-  [new URL('./batch-status-explorer.js', import.meta.url).href,
+  [new URL('./batch-status-explorer.js', import.meta.url),
     new URL('./batch-status-explorer_bg.wasm', import.meta.url)],
-  [new URL('./batch-status-cancel.js', import.meta.url).href,
+  [new URL('./batch-status-cancel.js', import.meta.url),
     new URL('./batch-status-cancel_bg.wasm', import.meta.url)],
+  [new URL('./batch-status-chart.js', import.meta.url),
+    new URL('./batch-status-chart_bg.wasm', import.meta.url)],
 ];
-const partLoads = [0, 0];
-const partModules = [null, null];
+const partLoads = [0, 0, 0];
+const partModules = [null, null, null];
 /** Runners using each part, told if its instance crashes. */
-const partUsers = [new Set(), new Set()];
+const partUsers = [new Set(), new Set(), new Set()];
 
 function loadPart(which) {
   if (!partModules[which]) {
@@ -127,6 +131,25 @@ function loadPart(which) {
   return partModules[which];
 }
 
+/** The parts of each place the card makes (`Place`): the explorer's, and the
+ * one under the bar for the cancel control and the chart. */
+const PLACE_PARTS = [[0], [1, 2]];
+
+/** Whether an option says off: false, or `off`, `false`, `no`, `0`. */
+function off(value) {
+  return value === false || /^\s*(off|false|no|0)\s*$/.test(value);
+}
+
+/**
+ * Whether the host wants part `which` where the card made room for it: the
+ * cancel control only with allow-cancel (present, or true, and not off), the
+ * chart unless chart is off. The modules check the same again (config.rs).
+ */
+function wanted(which, options) {
+  const allow = options['allow-cancel'] ?? options.allowCancel;
+  return which === 1 ? allow != null && !off(allow) : which === 0 || !off(options.chart);
+}
+
 /** The key of an options object, as text ('' sends none). */
 function keyOf(options) {
   return options.apiKey == null ? '' : String(options.apiKey);
@@ -143,17 +166,11 @@ async function exportCalls(options, { status = 'all', onProgress, signal } = {})
 
 const CRASH_MESSAGE = 'This widget stopped after an internal error.';
 /** A part could not load, or its instance crashed. */
-const PART_FAILED = 'This stopped after an internal error. Close it and open it again.';
-
-function element(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text) node.textContent = text;
-  return node;
-}
+const PART_FAILED = 'This stopped after an internal error.';
 
 function showFailure(root, text) {
-  const note = element('p', '', text);
+  const note = document.createElement('p');
+  note.textContent = text;
   note.setAttribute('part', 'error');
   note.setAttribute('role', 'alert');
   root.replaceChildren(note);
@@ -161,24 +178,10 @@ function showFailure(root, text) {
 
 /** The crashed state: what happened, that nothing else is affected, and Restart. */
 function showCrash(root, theme, restart) {
-  const box = element('div', 'bs-error');
-  box.setAttribute('part', 'error');
-  box.setAttribute('role', 'alert');
-  const button = element('button', 'bs-refresh', 'Restart');
-  button.type = 'button';
-  button.setAttribute('part', 'restart');
-  button.addEventListener('click', restart);
-  const more = element('p', '', 'The rest of the page is not affected. ');
-  more.append(button);
-  box.append(element('p', 'bs-error-title', CRASH_MESSAGE), more);
-  // The widget's own card classes, so its stylesheet and theme still apply.
-  const card = element('section', `bs theme-${['light', 'dark'].includes(theme) ? theme : 'auto'}`);
-  card.setAttribute('part', 'root');
-  card.setAttribute('aria-label', 'Batch status');
-  card.append(box);
-  const host = element('div', 'bs-host');
-  host.append(card);
-  root.replaceChildren(host);
+  // Fixed markup (the theme is one of three words), in the widget's own card
+  // classes, so its stylesheet and theme still apply.
+  root.innerHTML = `<div class="bs-host"><section class="bs theme-${['light', 'dark'].includes(theme) ? theme : 'auto'}" part="root" aria-label="Batch status"><div class="bs-error" part="error" role="alert"><p class="bs-error-title">${CRASH_MESSAGE}</p><p>The rest of the page is not affected. <button type="button" class="bs-refresh" part="restart">Restart</button></p></div></section></div>`;
+  root.querySelector('button').addEventListener('click', restart);
 }
 
 /**
@@ -190,11 +193,10 @@ class Runner {
   #options;
   #glue = null;
   #handle = null;
-  /** The card's places for the parts loaded on first use (0: the calls
-   * explorer, 1: the cancel control, as `Place` numbers them), and the part
-   * open in each. */
-  #places = [null, null];
-  #parts = [null, null];
+  /** For each part loaded on first use (0: the explorer, 1: the cancel
+   * control, 2: the chart), the place the card made for it, and the part. */
+  #places = [null, null, null];
+  #parts = [null, null, null];
   #run = 0;
   #paused = false;
   #crashed = false;
@@ -253,11 +255,13 @@ class Runner {
     this.call((handle) => (value ? handle.pause() : handle.resume()));
   }
 
-  /** The card made room for part `which` (`place`), or took it away (null). */
-  #place(which, place) {
-    this.#close(which);
-    this.#places[which] = place;
-    if (place) this.#open(which);
+  /** The card made room (`place`) for the parts of place `at`, or took it away (null). */
+  #place(at, place) {
+    for (const which of PLACE_PARTS[at]) {
+      this.#close(which);
+      this.#places[which] = place;
+      if (place && wanted(which, this.#options())) this.#open(which);
+    }
   }
 
   async #open(which) {
@@ -295,12 +299,10 @@ class Runner {
     }
   }
 
-  /** Takes both parts away, with their places. */
+  /** Takes every part away, with their places. */
   #closeAll() {
-    for (const which of [0, 1]) {
-      this.#close(which);
-      this.#places[which] = null;
-    }
+    for (const which of [0, 1, 2]) this.#close(which);
+    this.#places = [null, null, null];
   }
 
   /** Opens the cancel dialog (never a silent DELETE); needs allow-cancel. */
@@ -316,16 +318,18 @@ class Runner {
   partCrashed(which) {
     this.#parts[which] = null;
     partUsers[which].delete(this);
-    if (this.#places[which]) showFailure(this.#places[which], PART_FAILED);
+    const place = this.#places[which];
+    if (place) showFailure(place, PART_FAILED);
   }
 
-  /** Options or the key changed: the open parts start again with them. */
+  /** Options or the key changed: the parts start again with them (or stop,
+   * or start, as allow-cancel and chart now say). */
   optionsChanged() {
-    for (const which of [0, 1]) {
-      if (this.#parts[which]) {
-        this.#close(which);
-        this.#open(which);
-      }
+    for (const which of [0, 1, 2]) {
+      const open = Boolean(this.#parts[which]);
+      if (open) this.#close(which);
+      const want = which ? wanted(which, this.#options()) : open;
+      if (want && this.#places[which]) this.#open(which);
     }
   }
 

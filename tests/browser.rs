@@ -73,9 +73,6 @@ struct Harness {
     /// The "Show all calls" control: absent, closed or open.
     #[prop_or_default]
     explorer: Option<bool>,
-    /// With `allow-cancel`: the view makes a place for the cancel control.
-    #[prop_or_default]
-    cancel: bool,
 }
 
 #[function_component(View)]
@@ -100,7 +97,7 @@ fn view(props: &Harness) -> Html {
             slot: NodeRef::default(),
             on_toggle: Callback::noop(),
         }),
-        cancel_place: props.cancel.then(NodeRef::default),
+        tools: NodeRef::default(),
     })
 }
 
@@ -167,7 +164,6 @@ async fn the_show_all_calls_control_says_whether_the_explorer_is_open() {
         settings: settings(),
         eta_at: None,
         explorer,
-        cancel: false,
     };
     let off = render(harness(None)).await;
     assert!(
@@ -193,58 +189,44 @@ async fn the_show_all_calls_control_says_whether_the_explorer_is_open() {
 }
 
 #[wasm_bindgen_test]
-async fn the_cancel_place_is_made_only_with_allow_cancel_and_marked_once_the_batch_has_ended() {
-    let harness = |fixture: &str, cancel| Harness {
-        status: Some(status(fixture)),
-        error: None,
+async fn the_place_for_the_cancel_control_and_the_chart_is_marked_once_the_batch_has_ended() {
+    let harness = |status| Harness {
+        status,
+        error: Some(Rc::new(PollError::Network)),
         settings: settings(),
         eta_at: None,
         explorer: None,
-        cancel,
     };
-    let place_class = |root: &Element| {
-        root.query_selector("header .bs-cancel")
+    let tools = |root: &Element| {
+        root.query_selector(".bs-tools")
             .unwrap()
             .map(|place| (place.class_name(), place.child_element_count()))
     };
-    let off = render(harness(fixture!("status-processing-seed.json").1, false)).await;
-    assert_eq!(
-        place_class(&off),
-        None,
-        "opt-in: no place without allow-cancel"
-    );
     for (body, running) in [
         (fixture!("status-processing-seed.json").1, true),
         (fixture!("status-queued.json").1, true),
         (fixture!("status-completed.json").1, false),
         (fixture!("status-cancelled.json").1, false),
         (fixture!("status-failed.json").1, false),
+        // No counts: the place is still made (the cancel control needs none).
+        (fixture!("status-minimal.json").1, true),
     ] {
-        let root = render(harness(body, true)).await;
+        let root = render(harness(Some(status(body)))).await;
         let expected = if running {
-            "bs-cancel"
+            "bs-tools"
         } else {
-            "bs-cancel is-ended"
+            "bs-tools is-ended"
         };
         assert_eq!(
-            place_class(&root),
+            tools(&root),
             Some((expected.to_owned(), 0)),
             "the view never fills it"
         );
         root.remove();
     }
-    // Before there is a status, nothing can be cancelled: no place.
-    let waiting = render(Harness {
-        status: None,
-        error: Some(Rc::new(PollError::Network)),
-        settings: settings(),
-        eta_at: None,
-        explorer: None,
-        cancel: true,
-    })
-    .await;
-    assert_eq!(place_class(&waiting), None);
-    off.remove();
+    // Before there is a status, there is nothing to cancel or chart: no place.
+    let waiting = render(harness(None)).await;
+    assert_eq!(tools(&waiting), None);
     waiting.remove();
 }
 
@@ -258,7 +240,6 @@ async fn every_fixture_renders_its_numbers_and_nothing_broken() {
             settings: settings(),
             eta_at: None,
             explorer: None,
-            cancel: false,
         })
         .await;
         let text = text_of(&root);
@@ -293,7 +274,6 @@ async fn the_documented_example_reads_right_to_a_screen_reader() {
         settings: settings(),
         eta_at: None,
         explorer: None,
-        cancel: false,
     })
     .await;
     let bar = progressbar(&root);
@@ -329,7 +309,6 @@ async fn large_counts_use_the_locale_grouping() {
         settings: settings(),
         eta_at: None,
         explorer: None,
-        cancel: false,
     })
     .await;
     let text = text_of(&root);
@@ -347,7 +326,6 @@ async fn hostile_strings_render_as_inert_text() {
         settings: settings(),
         eta_at: None,
         explorer: None,
-        cancel: false,
     })
     .await;
     for tag in ["img", "script", "b"] {
@@ -377,7 +355,6 @@ async fn calls_are_listed_newest_first_with_their_error_or_duration() {
         settings: settings(),
         eta_at: None,
         explorer: None,
-        cancel: false,
     })
     .await;
     let rows = root.query_selector_all("tbody tr").unwrap();
@@ -410,7 +387,6 @@ async fn an_error_keeps_the_last_data_and_says_it_is_stale() {
         settings: settings(),
         eta_at: None,
         explorer: None,
-        cancel: false,
     })
     .await;
     let text = text_of(&root);
@@ -438,7 +414,6 @@ async fn not_found_names_the_batch_and_workspace() {
         settings: settings(),
         eta_at: None,
         explorer: None,
-        cancel: false,
     })
     .await;
     let text = text_of(&root);
@@ -601,7 +576,6 @@ async fn the_time_left_row_counts_down_to_the_estimate() {
         settings: settings(),
         eta_at: Some(NOW + 90_000.0),
         explorer: None,
-        cancel: false,
     })
     .await;
     let eta = root
@@ -623,7 +597,6 @@ async fn a_body_without_counts_says_so_instead_of_showing_zeros() {
         settings: settings(),
         eta_at: None,
         explorer: None,
-        cancel: false,
     })
     .await;
     let text = text_of(&root);
@@ -685,7 +658,6 @@ async fn the_deepest_screen_uses_at_most_a_quarter_of_the_stack() {
         settings: Rc::new(settings),
         eta_at: Some(NOW + 60_000.0),
         explorer: None,
-        cancel: false,
     })
     .await;
     let host = container();

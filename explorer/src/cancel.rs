@@ -5,9 +5,10 @@
 //! cancelable `batch-cancel-request` on the host; `batch-cancelled` follows a
 //! success. What each outcome means is decided in `model::cancel`.
 //!
-//! The widget draws the control's place and marks it `is-ended` once the batch
-//! cannot be cancelled (`model::cancel::cancellable`); the stylesheet then hides
-//! the control, and nothing here needs to follow the batch.
+//! The widget draws the place (which the chart shares, after the control) and
+//! marks it `is-ended` once the batch cannot be cancelled
+//! (`model::cancel::cancellable`); the stylesheet then hides the control, and
+//! nothing here needs to follow the batch.
 
 use crate::dom::{button, element, set, Listeners};
 use crate::live::with;
@@ -28,7 +29,10 @@ pub struct CancelControl {
     key: ApiKey,
     /// The widget's element, which hears the events.
     host: Element,
+    /// The widget's place, shared with the chart.
     place: Element,
+    /// This control's own box in it.
+    own: Element,
     intl: Rc<Intl>,
     /// Asks the widget to poll at once.
     refresh: Function,
@@ -81,7 +85,10 @@ impl CancelControl {
             let _ = dialog.append_with_node_3(&title, &text, &actions);
             let outcome = element(&document, "p", "bs-cancel-outcome", "");
             set(&outcome, "role", "status");
-            let _ = place.append_with_node_3(&control, &dialog, &outcome);
+            let own = element(&document, "div", "bs-cancel", "");
+            let _ = own.append_with_node_3(&control, &dialog, &outcome);
+            // First in the place, whenever it loads: the chart goes after it.
+            let _ = place.prepend_with_node_1(&own);
             let dialog: HtmlDialogElement = dialog.unchecked_into();
 
             let open_me = me.clone();
@@ -103,6 +110,7 @@ impl CancelControl {
                 key,
                 host,
                 place: place.clone(),
+                own,
                 refresh,
                 control,
                 dialog,
@@ -242,6 +250,6 @@ impl CancelControl {
         self.counts = None;
         self.sending = None;
         self.dialog.close();
-        self.place.replace_children_with_node_0();
+        self.own.remove();
     }
 }

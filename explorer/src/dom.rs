@@ -41,6 +41,14 @@ pub fn set(node: &Element, name: &str, value: &str) {
     let _ = node.set_attribute(name, value);
 }
 
+/// Sets each `(name, value)` attribute.
+#[cfg(feature = "chart")]
+pub fn set_all(node: &Element, pairs: &[(&str, &str)]) {
+    for (name, value) in pairs {
+        set(node, name, value);
+    }
+}
+
 /// Listeners the explorer put on its own elements: kept alive while it lives,
 /// and dropped with it (its elements are removed first, so none can fire).
 #[derive(Default)]
@@ -52,5 +60,37 @@ impl Listeners {
         let callback = Closure::<dyn FnMut(Event)>::new(handler);
         let _ = node.add_event_listener_with_callback(kind, callback.as_ref().unchecked_ref());
         self.0.push(callback);
+    }
+}
+
+/// A listener on an element this code does not own (the widget's host): it
+/// outlives nothing, since dropping it takes it off the element again.
+#[cfg(feature = "chart")]
+pub struct ForeignListener {
+    node: Element,
+    kind: &'static str,
+    callback: Closure<dyn FnMut(Event)>,
+}
+
+#[cfg(feature = "chart")]
+impl ForeignListener {
+    /// Calls `handler` on each `kind` event on `node`, until dropped.
+    pub fn on(node: &Element, kind: &'static str, handler: impl FnMut(Event) + 'static) -> Self {
+        let callback = Closure::<dyn FnMut(Event)>::new(handler);
+        let _ = node.add_event_listener_with_callback(kind, callback.as_ref().unchecked_ref());
+        ForeignListener {
+            node: node.clone(),
+            kind,
+            callback,
+        }
+    }
+}
+
+#[cfg(feature = "chart")]
+impl Drop for ForeignListener {
+    fn drop(&mut self) {
+        let _ = self
+            .node
+            .remove_event_listener_with_callback(self.kind, self.callback.as_ref().unchecked_ref());
     }
 }

@@ -4,7 +4,9 @@
 //! - the calls explorer and the CSV export (feature `explorer`), fetched when a
 //!   widget's "Show all calls" is first used or the host calls `exportCalls()`;
 //! - the cancel control (feature `cancel`), fetched only by a widget with
-//!   `allow-cancel`, once it shows a batch.
+//!   `allow-cancel`, once it shows a batch;
+//! - the throughput chart (feature `chart`), fetched once a widget shows a
+//!   batch's counts, unless `chart="off"`.
 //!
 //! Each exports `open(place, host, options, apiKey, tell)`, which puts its
 //! part in the place the widget made for it and returns a handle with
@@ -14,6 +16,8 @@
 
 #[cfg(all(target_arch = "wasm32", feature = "cancel"))]
 mod cancel;
+#[cfg(all(target_arch = "wasm32", feature = "chart"))]
+mod chart;
 #[cfg(target_arch = "wasm32")]
 mod dom;
 #[cfg(all(target_arch = "wasm32", feature = "explorer"))]
@@ -24,7 +28,7 @@ mod export;
 mod job;
 #[cfg(target_arch = "wasm32")]
 mod live;
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", any(feature = "explorer", feature = "cancel")))]
 mod request;
 #[cfg(target_arch = "wasm32")]
 mod shell;
@@ -36,6 +40,9 @@ pub use explorer_exports::*;
 
 #[cfg(all(target_arch = "wasm32", feature = "cancel"))]
 pub use cancel_exports::*;
+
+#[cfg(all(target_arch = "wasm32", feature = "chart"))]
+pub use chart_exports::*;
 
 #[cfg(target_arch = "wasm32")]
 pub use shell::set_lifeline;
@@ -181,8 +188,8 @@ mod explorer_exports {
 #[cfg(all(target_arch = "wasm32", feature = "cancel"))]
 mod cancel_exports {
     use crate::cancel::CancelControl;
-    use crate::shell::{adopt_styles, settings_of};
-    use batch_status_widget::config::ApiKey;
+    use crate::shell::{adopt_styles, option_text, settings_of};
+    use batch_status_widget::config::{is_on, ApiKey};
     use js_sys::Function;
     use std::cell::RefCell;
     use std::rc::Rc;
@@ -215,7 +222,9 @@ mod cancel_exports {
     }
 
     /// Puts the cancel control in `place`, for the batch of the widget on
-    /// `host` (which hears its events). `refresh()` makes the widget poll now.
+    /// `host` (which hears its events), if the options allow it
+    /// (`allow-cancel`; the entry script loads this module only then).
+    /// `refresh()` makes the widget poll now.
     #[wasm_bindgen]
     pub fn open(
         place: Element,
@@ -224,6 +233,9 @@ mod cancel_exports {
         api_key: String,
         refresh: Function,
     ) -> CancelHandle {
+        if !is_on(option_text(&options, ["allow-cancel", "allowCancel"]).as_deref()) {
+            return CancelHandle { control: None };
+        }
         adopt_styles(&place);
         let (settings, _) = settings_of(&options);
         CancelHandle {
@@ -233,6 +245,65 @@ mod cancel_exports {
                 settings,
                 ApiKey::new(api_key),
                 refresh,
+            )),
+        }
+    }
+}
+
+#[cfg(all(target_arch = "wasm32", feature = "chart"))]
+mod chart_exports {
+    use crate::chart::Chart;
+    use crate::shell::{adopt_styles, option_text};
+    use batch_status_widget::config::{clean_id, turned_off};
+    use batch_status_widget::options::Options;
+    use js_sys::Function;
+    use std::cell::RefCell;
+    use std::rc::Rc;
+    use wasm_bindgen::prelude::*;
+    use web_sys::Element;
+
+    /// A widget's throughput chart. `destroy()` removes it.
+    #[wasm_bindgen]
+    pub struct ChartHandle {
+        chart: Option<Rc<RefCell<Chart>>>,
+    }
+
+    #[wasm_bindgen]
+    impl ChartHandle {
+        /// Removes the chart and its listener. Idempotent.
+        pub fn destroy(&mut self) {
+            if let Some(Ok(mut chart)) = self.chart.take().as_ref().map(|c| c.try_borrow_mut()) {
+                chart.close();
+            }
+        }
+    }
+
+    /// Draws the throughput chart in `place` for the widget on `host`, which
+    /// it follows through its `batch-update` events. `chart-storage="off"`
+    /// keeps the history out of `sessionStorage`. (`_key` and `_tell`: the
+    /// entry opens every part alike; the chart needs neither.)
+    #[wasm_bindgen]
+    pub fn open(
+        place: Element,
+        host: Element,
+        options: JsValue,
+        _key: String,
+        _tell: Function,
+    ) -> ChartHandle {
+        adopt_styles(&place);
+        // Only the batch id and the locale: not the whole settings' code.
+        let mut parsed = Options::default();
+        parsed.merge(&options);
+        let batch_id = clean_id(&parsed.get("batch-id").unwrap_or_default());
+        let locale = parsed.get("locale").filter(|l| !l.trim().is_empty());
+        let keep = !turned_off(option_text(&options, ["chart-storage", "chartStorage"]));
+        ChartHandle {
+            chart: Some(Chart::open(
+                &place,
+                &host,
+                &batch_id,
+                locale.as_deref(),
+                keep,
             )),
         }
     }

@@ -8,7 +8,7 @@ use std::cell::RefCell;
 use std::rc::Weak;
 
 /// The time, epoch ms, as the rules take it.
-#[cfg(feature = "explorer")]
+#[cfg(any(feature = "explorer", feature = "chart"))]
 pub fn now() -> f64 {
     js_sys::Date::now()
 }

@@ -1,22 +1,26 @@
 //! What both modules share at their edge: reading a widget's options, giving
 //! its shadow root this module's stylesheet, and the crash lifeline.
 
-use batch_status_widget::config::{page_size, Settings};
-use batch_status_widget::options::Options;
 use js_sys::Array;
 use wasm_bindgen::prelude::*;
 use web_sys::{AbortSignal, CssStyleSheet, Element, ShadowRoot};
 
+// Minified from `explorer.css`, `cancel.css` and `chart.css` by `build.rs`.
 #[cfg(feature = "explorer")]
-const CSS: &str = include_str!("explorer.css");
-#[cfg(not(feature = "explorer"))]
-const CSS: &str = include_str!("cancel.css");
+const CSS: &str = include_str!(concat!(env!("OUT_DIR"), "/explorer.min.css"));
+#[cfg(all(feature = "cancel", not(feature = "explorer")))]
+const CSS: &str = include_str!(concat!(env!("OUT_DIR"), "/cancel.min.css"));
+#[cfg(not(any(feature = "explorer", feature = "cancel")))]
+const CSS: &str = include_str!(concat!(env!("OUT_DIR"), "/chart.min.css"));
 
 /// The settings of a widget's options, and its explorer's page size.
-pub fn settings_of(options: &JsValue) -> (Settings, u64) {
+#[cfg(any(feature = "explorer", feature = "cancel"))]
+pub fn settings_of(options: &JsValue) -> (batch_status_widget::config::Settings, u64) {
+    use batch_status_widget::config::page_size;
+    use batch_status_widget::options::Options;
     let mut parsed = Options::default();
     parsed.merge(options);
-    let size = page_size(parsed.get("page-size").as_deref());
+    let size = page_size(option_text(options, ["pageSize", "page-size"]).as_deref());
     (parsed.settings(), size)
 }
 
@@ -50,4 +54,15 @@ pub fn adopt_styles(place: &Element) {
 #[wasm_bindgen(js_name = setLifeline)]
 pub fn set_lifeline(signal: AbortSignal) {
     batch_status_widget::view::lifeline::set(signal);
+}
+
+/// A host option that is not among the widget's settings (`page-size`,
+/// `allow-cancel`, `chart-storage`), by either spelling, as text the way the
+/// widget reads its own (`true` is `on`, `false` is `off`).
+pub fn option_text(options: &JsValue, names: [&str; 2]) -> Option<String> {
+    names
+        .iter()
+        .filter_map(|name| js_sys::Reflect::get(options, &(*name).into()).ok())
+        .find(|value| !value.is_undefined())
+        .and_then(|value| batch_status_widget::options::text_of(&value))
 }

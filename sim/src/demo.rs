@@ -11,6 +11,12 @@ use serde_json::{json, Value};
 const QUEUED_SECS: f64 = 6.0;
 /// Calls placed at once.
 const LINES: usize = 16;
+/// The share of a demo batch's calls placed on half of its lines.
+const SLOW_START: f64 = 0.1;
+/// The stretch of a demo batch where calls are a quarter shorter.
+const FAST_MIDDLE: std::ops::Range<f64> = 0.25..0.55;
+/// The stretch of a demo batch (as shares of its calls) where most calls fail.
+const FAILURE_BURST: std::ops::Range<f64> = 0.55..0.62;
 /// Calls in a demo batch.
 const CALLS: usize = 180;
 /// Calls and lines of a large demo batch (ids starting `demo-large`): enough
@@ -88,17 +94,38 @@ impl DemoBatch {
         let mut line_free_at = vec![QUEUED_SECS; lines];
         let calls = (0..size)
             .map(|i| {
-                let line = (0..lines)
+                // The rate varies, so the throughput chart has something to
+                // show: a slow start on half the lines, a faster middle (shorter
+                // calls), and a burst of failures after it. A demo batch still
+                // takes about as long as it did with a steady rate.
+                let through = i as f64 / size as f64;
+                let open_lines = if through < SLOW_START {
+                    lines.div_ceil(2)
+                } else {
+                    lines
+                };
+                let line = (0..open_lines)
                     .min_by(|a, b| line_free_at[*a].total_cmp(&line_free_at[*b]))
                     .unwrap_or(0);
                 let start = line_free_at[line] + rng.unit() * 0.5;
-                let fails = rng.unit() < 0.12;
-                // Failed calls end sooner: nobody picked up.
-                let length = if fails {
-                    2.0 + rng.unit() * 5.0
+                let failure_rate = if FAILURE_BURST.contains(&through) {
+                    0.6
                 } else {
-                    7.0 + rng.unit() * 9.0
+                    0.12
                 };
+                let fails = rng.unit() < failure_rate;
+                // Failed calls end sooner: nobody picked up.
+                let pace = if FAST_MIDDLE.contains(&through) {
+                    0.75
+                } else {
+                    1.0
+                };
+                let length = pace
+                    * if fails {
+                        2.0 + rng.unit() * 5.0
+                    } else {
+                        7.0 + rng.unit() * 9.0
+                    };
                 line_free_at[line] = start + length;
                 Call {
                     job_id: format!("call_{:05}", i + 1),
@@ -312,6 +339,37 @@ impl DemoBatch {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_demo_batch_starts_slowly_speeds_up_and_has_a_burst_of_failures() {
+        let batch = DemoBatch::new("demo-large");
+        let calls = &batch.calls;
+        // Calls ending per second of the run, over a stretch of calls.
+        let pace = |range: std::ops::Range<usize>| {
+            let part = &calls[range];
+            let first = part.iter().map(|c| c.end).fold(f64::MAX, f64::min);
+            let last = part.iter().map(|c| c.end).fold(0.0, f64::max);
+            part.len() as f64 / (last - first)
+        };
+        let failing = |range: std::ops::Range<usize>| {
+            let part = &calls[range];
+            part.iter().filter(|c| c.failure.is_some()).count() as f64 / part.len() as f64
+        };
+        let n = calls.len();
+        assert!(
+            pace(0..n / 10) * 1.5 < pace(n * 3 / 10..n / 2),
+            "a slow start, a faster middle"
+        );
+        assert!(
+            failing(n * 56 / 100..n * 61 / 100) > 3.0 * failing(0..n / 2),
+            "a burst of failures"
+        );
+        let secs = batch.duration_secs();
+        assert!(
+            (300.0..460.0).contains(&secs),
+            "about as long as a steady run: {secs}"
+        );
+    }
 
     #[test]
     fn a_demo_batch_is_reproducible() {

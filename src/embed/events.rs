@@ -56,6 +56,8 @@ fn summary_to_js(s: &StatusSummary) -> JsValue {
         ("completedTime", number(s.completed_time)),
         ("averageCallDuration", number(s.average_call_duration)),
         ("etaMs", number(s.eta_ms)),
+        ("ratePerMinute", number(s.rate_per_minute)),
+        ("successRate", number(s.success_rate)),
         ("recentCalls", calls.into()),
     ])
 }

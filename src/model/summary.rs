@@ -45,6 +45,12 @@ pub struct StatusSummary {
     pub average_call_duration: Option<f64>,
     /// The estimate of milliseconds left, when shown.
     pub eta_ms: Option<f64>,
+    /// Calls finishing per minute at the rate the estimate assumes: the calls
+    /// left over the minutes left (`null` without an estimate).
+    pub rate_per_minute: Option<f64>,
+    /// The share of finished calls that completed, 0 to 1 (`null` before any
+    /// has finished).
+    pub success_rate: Option<f64>,
     /// The most recent calls, newest first, at most [`EVENT_CALLS`].
     pub recent_calls: Vec<CallSummary>,
 }
@@ -90,6 +96,10 @@ impl StatusSummary {
             completed_time: status.completed_time,
             average_call_duration: status.average_call_secs,
             eta_ms,
+            rate_per_minute: eta_ms
+                .filter(|eta| *eta > 0.0)
+                .map(|eta| breakdown.remaining() as f64 / (eta / 60_000.0)),
+            success_rate: breakdown.success_rate(),
             recent_calls: super::newest_first(&status.recent_calls, EVENT_CALLS)
                 .into_iter()
                 .map(|call| CallSummary {
@@ -161,5 +171,22 @@ mod tests {
         assert_eq!(StatusSummary::new(&s, None, true).percent_finished, 99.9);
         let s = status(r#"{"status":"completed","progress":{"total":10000,"completed":10000}}"#);
         assert_eq!(StatusSummary::new(&s, None, true).percent_finished, 100.0);
+    }
+
+    #[test]
+    fn the_rate_is_the_estimates_and_the_success_rate_counts_finished_calls() {
+        let s = status(
+            r#"{"status":"processing","progress":{"total":200,"completed":90,"failed":10,"active":20,"waiting":80}}"#,
+        );
+        // 100 calls left in 10 minutes: 10 a minute, as the ETA assumes.
+        let summary = StatusSummary::new(&s, Some(600_000.0), true);
+        assert_eq!(summary.rate_per_minute, Some(10.0));
+        assert_eq!(summary.success_rate, Some(0.9));
+        let none = StatusSummary::new(
+            &status(r#"{"status":"queued","progress":{"total":5,"waiting":5}}"#),
+            None,
+            true,
+        );
+        assert_eq!((none.rate_per_minute, none.success_rate), (None, None));
     }
 }

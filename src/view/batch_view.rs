@@ -59,10 +59,11 @@ pub struct BatchViewProps {
     pub on_refresh: Callback<()>,
     /// The "Show all calls" control, unless the host turned it off.
     pub explorer: Option<ExplorerControl>,
-    /// With `allow-cancel`: the place in the header for the cancel control
-    /// (an element this view never gives children; the cancel module fills it),
-    /// drawn while there is a status.
-    pub cancel_place: Option<NodeRef>,
+    /// The place under the progress bar for the cancel control and the
+    /// throughput chart, drawn while there is a status; never given children
+    /// here (their modules fill it). Marked `is-ended` once the batch can no
+    /// longer be cancelled.
+    pub tools: NodeRef,
 }
 
 /// The "Show all calls" button and, while open, the place the calls explorer
@@ -158,11 +159,6 @@ pub fn batch_view(props: &BatchViewProps) -> Html {
                 >
                     { raw(r#"<span aria-hidden="true" class="bs-refresh-icon">↻</span><span class="bs-refresh-text">Refresh</span>"#) }
                 </button>
-                if let (Some(place), Some(status)) = (&props.cancel_place, status) {
-                    // Marked once the batch cannot be cancelled: the control
-                    // hides, and what a cancel did stays in view.
-                    <div ref={place.clone()} class={if cancellable(&status.state) { "bs-cancel" } else { "bs-cancel is-ended" }}></div>
-                }
             </header>
             <p class="bs-visually-hidden" role="status" aria-live="polite">{announcement}</p>
             if let Some(error) = props.error.as_deref() {
@@ -191,6 +187,10 @@ pub fn batch_view(props: &BatchViewProps) -> Html {
                         {"The API sent no call counts for this batch, so progress cannot be shown."}
                     </p>
                 }
+                <div
+                    ref={props.tools.clone()}
+                    class={if cancellable(&status.state) { "bs-tools" } else { "bs-tools is-ended" }}
+                ></div>
                 { timing(&status, &props.intl, props.now, props.received_at, props.eta_at, fresh_ms(settings)) }
                 { calls_table(&status, &props.intl, settings.mask_phones, settings.max_rows) }
                 if let Some(explorer) = &props.explorer {

@@ -5,10 +5,10 @@ use crate::model::format;
 use crate::wire::{BatchState, BatchStatus};
 use yew::prelude::*;
 
-/// One term and its value.
+/// One term and its value; `class` is the row's whole class.
 fn row(term: &'static str, value: String, class: &'static str) -> Html {
     html! {
-        <div class={format!("bs-stat {class}")} key={term}>
+        <div class={class} key={term}>
             <dt>{term}</dt>
             <dd>{value}</dd>
         </div>
@@ -33,7 +33,7 @@ pub fn timing(
         status
             .start_time
             .map_or_else(|| "Not yet".to_owned(), |t| intl.date_time(t)),
-        "is-started",
+        "bs-stat is-started",
     ));
     let end = if finished {
         status.completed_time
@@ -45,7 +45,7 @@ pub fn timing(
         rows.push(row(
             "Elapsed",
             format::duration((end - start) / 1000.0),
-            "is-elapsed",
+            "bs-stat is-elapsed",
         ));
     }
     rows.push(row(
@@ -54,7 +54,7 @@ pub fn timing(
             .average_call_secs
             .filter(|s| *s > 0.0)
             .map_or_else(|| format::UNKNOWN.to_owned(), format::duration),
-        "is-average",
+        "bs-stat is-average",
     ));
     if status.state == BatchState::Processing && !finished {
         let eta = match eta_at {
@@ -66,16 +66,16 @@ pub fn timing(
             Some(_) => "any moment now".to_owned(),
             None => "Estimating…".to_owned(),
         };
-        rows.push(row("Time left", eta, "is-eta"));
+        rows.push(row("Time left", eta, "bs-stat is-eta"));
     }
     if let Some(done) = status.completed_time.filter(|_| finished) {
-        rows.push(row("Finished", intl.date_time(done), "is-finished"));
+        rows.push(row("Finished", intl.date_time(done), "bs-stat is-finished"));
     }
     if let Some(at) = received_at {
         rows.push(row(
             "Updated",
             format::updated(at, now, fresh_ms),
-            "is-updated",
+            "bs-stat is-updated",
         ));
     }
     html! { <dl class="bs-stats" part="stats">{ for rows }</dl> }

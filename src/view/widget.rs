@@ -40,22 +40,23 @@ pub enum WidgetEvent {
     Error(Rc<PollError>),
     /// The settings cannot be used: no request is made until they change.
     Settings(SettingsError),
-    /// A place in the card for a part loaded on first use appeared (`Some`, to
-    /// mount it in) or went away (`None`, to stop it): the calls explorer
-    /// ([`Place::Explorer`]) or the cancel control ([`Place::Cancel`]). Each is
-    /// a wasm of its own that the entry script loads when it is first needed,
-    /// so the card only makes room for it.
+    /// A place in the card for the parts loaded on first use appeared (`Some`,
+    /// to mount them in) or went away (`None`, to stop them): the calls
+    /// explorer's ([`Place::Explorer`]), or the one under the progress bar for
+    /// the cancel control and the throughput chart ([`Place::Tools`]). Each
+    /// part is a wasm of its own that the entry script loads when it is first
+    /// needed, so the card only makes room for them.
     Place(Place, Option<web_sys::Element>),
 }
 
-/// The card's places for the parts loaded on first use; the number is the
-/// entry script's index of the part.
+/// The card's places for the parts loaded on first use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Place {
     /// Below the recent calls, while the explorer is open.
     Explorer = 0,
-    /// In the header, with `allow-cancel`, while there is a status.
-    Cancel = 1,
+    /// Under the progress bar while there is a status: the cancel control
+    /// (with `allow-cancel`) and the throughput chart (unless `chart="off"`).
+    Tools = 1,
 }
 
 /// Properties of [`Widget`].
@@ -521,16 +522,13 @@ impl Component for Widget {
             root: self.root.clone(),
             on_refresh: Callback::from(move |_| link.send_message(Msg::Refresh)),
             explorer,
-            cancel_place: props
-                .settings
-                .allow_cancel
-                .then(|| self.places[Place::Cancel as usize].clone()),
+            tools: self.places[Place::Tools as usize].clone(),
         })
     }
 
     fn rendered(&mut self, ctx: &Context<Self>, _first_render: bool) {
         self.show_busy();
-        for (place, kind) in [Place::Explorer, Place::Cancel].into_iter().enumerate() {
+        for (place, kind) in [Place::Explorer, Place::Tools].into_iter().enumerate() {
             let element = self.places[place].cast::<web_sys::Element>();
             if element != self.reported[place] {
                 self.reported[place] = element.clone();

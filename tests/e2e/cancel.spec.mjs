@@ -65,7 +65,7 @@ test('no control without allow-cancel, and once the batch has ended none either'
   await addWidget(page, ended, { 'allow-cancel': '' });
   const done = page.locator(`batch-status[batch-id="${ended}"]`);
   // The control is there (its module has loaded) but not offered.
-  await expect(done.locator('.bs-cancel.is-ended [part=cancel]')).toBeAttached();
+  await expect(done.locator('.bs-tools.is-ended [part=cancel]')).toBeAttached();
   await expect(done.locator('[part=cancel]')).toBeHidden();
   expect(await deletes(page.request, ended)).toEqual([]);
 });

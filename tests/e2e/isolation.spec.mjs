@@ -185,8 +185,9 @@ test('widgets added and removed again and again reuse instances instead of pilin
       document.getElementById('host-button').remove();
     });
   }
-  // The first widget's instance, and one more that every added widget reused.
-  expect(await wasmInstances(page)).toBe(2);
+  // The first widget's instance, one more that every added widget reused, and
+  // the one chart instance all of them share.
+  expect(await wasmInstances(page)).toBe(3);
   await expect(page.locator('batch-status')).toHaveAttribute('status', 'processing');
   expect(logged).toEqual([]);
 });

@@ -11,10 +11,22 @@ function wasmMemories(page) {
 test('one widget showing its batch holds at most 256 KB of wasm memory', async ({ page }) => {
   const batch = uniqueBatch('memory');
   await script(page.request, batch, [{ fixture: 'processing-seed' }]);
-  const widget = await openWidget(page, batch);
+  // The widget's own instance alone: the chart is a module of its own (below).
+  const widget = await openWidget(page, batch, { chart: 'off' });
   await expect(widget.locator('[role=progressbar]')).toHaveAttribute('aria-valuenow', '100');
   const memories = await wasmMemories(page);
   expect(memories).toHaveLength(1);
   console.log(`wasm memory of one widget: ${memories[0]} bytes`);
   expect(memories[0]).toBeLessThanOrEqual(256 * 1024);
+});
+
+test('the throughput chart, shared by every widget on the page, holds at most 256 KB more', async ({ page }) => {
+  const batch = uniqueBatch('memory');
+  await script(page.request, batch, [{ fixture: 'processing-seed' }]);
+  const widget = await openWidget(page, batch);
+  await expect(widget.locator('[part=chart]')).toBeAttached();
+  const memories = await wasmMemories(page);
+  expect(memories).toHaveLength(2);
+  console.log(`wasm memory of one widget and the chart: ${memories.join(' + ')} bytes`);
+  for (const bytes of memories) expect(bytes).toBeLessThanOrEqual(256 * 1024);
 });

@@ -1,0 +1,572 @@
+//! The throughput chart under the progress bar: finished calls per minute over
+//! the run (completed, and failed hatched on top), a dashed projection of the
+//! calls left at the estimate's rate until the estimated finish, a one-line
+//! summary that is also the chart's name, and "Show data" for the same figures
+//! as a table. What is drawn is decided in `model::throughput`; this follows
+//! the widget's `batch-update` events on its element and draws.
+
+use crate::dom::{button, element, set, set_all, ForeignListener, Listeners};
+use crate::live::{now, with};
+use batch_status_widget::model::percent_label;
+use batch_status_widget::model::throughput::{Bar, History, Projection, Tally, MINUTE_MS};
+use batch_status_widget::view::Intl;
+use js_sys::{Array, Reflect};
+use std::cell::RefCell;
+use std::rc::{Rc, Weak};
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{Document, Element, HtmlElement, KeyboardEvent};
+
+const SVG: &str = "http://www.w3.org/2000/svg";
+/// The drawing's size in SVG units; it stretches to the card's width. Large
+/// enough that whole units are precise: no float formatting in the wasm.
+const WIDTH: f64 = 6000.0;
+const HEIGHT: f64 = 1000.0;
+
+/// What a `batch-update` brings the chart.
+struct Update {
+    batch_id: String,
+    finished: Tally,
+    remaining: u64,
+    eta_ms: Option<f64>,
+}
+
+fn number(detail: &JsValue, key: &str) -> Option<f64> {
+    Reflect::get(detail, &key.into())
+        .ok()?
+        .as_f64()
+        .filter(|n| n.is_finite() && *n >= 0.0)
+}
+
+fn count(detail: &JsValue, key: &str) -> u64 {
+    number(detail, key).map_or(0, |n| n as u64)
+}
+
+impl Update {
+    fn read(detail: &JsValue) -> Option<Update> {
+        let batch_id = Reflect::get(detail, &"batchId".into()).ok()?.as_string()?;
+        let counts_known = Reflect::get(detail, &"countsKnown".into())
+            .ok()?
+            .is_truthy();
+        counts_known.then(|| Update {
+            batch_id,
+            finished: Tally {
+                completed: count(detail, "completed"),
+                failed: count(detail, "failed"),
+            },
+            remaining: count(detail, "waiting").saturating_add(count(detail, "active")),
+            eta_ms: number(detail, "etaMs"),
+        })
+    }
+
+    /// The recent calls' end times and whether each failed.
+    fn ended_calls(detail: &JsValue) -> Vec<(f64, bool)> {
+        let calls = Reflect::get(detail, &"recentCalls".into()).unwrap_or(JsValue::NULL);
+        Array::from(&calls)
+            .iter()
+            .filter_map(|call| {
+                let ended = number(&call, "endedAt")?;
+                let status = Reflect::get(&call, &"status".into()).ok()?.as_string()?;
+                match status.as_str() {
+                    "completed" => Some((ended, false)),
+                    "failed" => Some((ended, true)),
+                    _ => None,
+                }
+            })
+            .collect()
+    }
+}
+
+/// What the plot shows: its bars, and the projection's rate (in tenths) and
+/// end minute.
+type Shape = (Vec<Bar>, Option<(i64, i64)>);
+
+/// One widget's chart.
+pub struct Chart {
+    /// `sessionStorage`, unless the host turned it off or the browser refuses it.
+    storage: Option<web_sys::Storage>,
+    history: History,
+    latest: Option<Update>,
+    intl: Rc<Intl>,
+    document: Document,
+    root: Element,
+    summary: Element,
+    svg: Element,
+    /// What the dashed line means, and where it ends.
+    note: Element,
+    detail: Element,
+    toggle: HtmlElement,
+    table: Element,
+    /// The drawn bars (gaps are not drawn) and what each says.
+    bars: Vec<(Element, String)>,
+    /// The bar that takes the focus when the chart is tabbed into.
+    current: usize,
+    /// Whether a bar has the focus (a redraw gives it back).
+    focused: bool,
+    show_table: bool,
+    /// What the plot shows, to leave it be when a poll changes none of it.
+    drawn: Option<Shape>,
+    _updates: ForeignListener,
+    _listeners: Listeners,
+}
+
+fn storage_key(batch_id: &str) -> String {
+    format!("batch-status:chart:{batch_id}")
+}
+
+fn svg_element(document: &Document, tag: &str, class: &str) -> Element {
+    let node = document
+        .create_element_ns(Some(SVG), tag)
+        .unwrap_or_else(|_| wasm_bindgen::throw_str("createElementNS"));
+    if !class.is_empty() {
+        set(&node, "class", class);
+    }
+    node
+}
+
+/// A coordinate in whole SVG units.
+fn units(value: f64) -> String {
+    (value.round() as i64).to_string()
+}
+
+fn rect(document: &Document, class: &str, x: f64, y: f64, width: f64, height: f64) -> Element {
+    let node = svg_element(document, "rect", class);
+    for (name, value) in [("x", x), ("y", y), ("width", width), ("height", height)] {
+        set(&node, name, &units(value));
+    }
+    node
+}
+
+/// Sets `node`'s text, unless it already reads so (no needless DOM work).
+fn set_text(node: &Element, text: &str) {
+    if node.text_content().as_deref() != Some(text) {
+        node.set_text_content(Some(text));
+    }
+}
+
+/// Focuses an SVG element (web-sys binds `focus` on HTML elements only).
+fn focus(node: &Element) {
+    if let Ok(focus) = Reflect::get(node, &"focus".into()) {
+        let _ = focus.unchecked_into::<js_sys::Function>().call0(node);
+    }
+}
+
+impl Chart {
+    /// Draws the chart of `batch_id` in `place` for the widget on `host`, its
+    /// numbers and times in `locale`; `keep` says whether the history may be
+    /// kept in `sessionStorage`.
+    pub fn open(
+        place: &Element,
+        host: &Element,
+        batch_id: &str,
+        locale: Option<&str>,
+        keep: bool,
+    ) -> Rc<RefCell<Chart>> {
+        let document = gloo_utils::document();
+        let storage = keep
+            .then(|| gloo_utils::window().session_storage().ok().flatten())
+            .flatten();
+        let history = storage
+            .as_ref()
+            .and_then(|s| s.get_item(&storage_key(batch_id)).ok().flatten())
+            .and_then(|text| History::from_storage(&text))
+            .filter(|h| h.batch_id() == batch_id)
+            .unwrap_or_else(|| History::new(batch_id));
+        let root = element(&document, "div", "bs-chart", "");
+        set(&root, "part", "chart");
+        let summary = element(&document, "p", "bs-chart-summary", "");
+        set(&summary, "id", "bs-chart-summary");
+        let toggle = button(&document, "bs-chart-toggle", "Show data");
+        set(&toggle, "aria-expanded", "false");
+        let head = element(&document, "div", "bs-chart-head", "");
+        let _ = head.append_with_node_2(&summary, &toggle);
+        let svg = svg_element(&document, "svg", "bs-chart-plot");
+        set_all(
+            &svg,
+            &[
+                ("viewBox", "0 0 6000 1000"),
+                ("preserveAspectRatio", "none"),
+                ("role", "group"),
+                ("aria-labelledby", "bs-chart-summary"),
+            ],
+        );
+        let note = element(&document, "p", "bs-chart-note", "");
+        let detail = element(&document, "p", "bs-chart-detail", "");
+        let table = element(&document, "div", "bs-chart-table", "");
+        table.set_attribute("hidden", "").ok();
+        let _ = root.append_with_node_5(&head, &svg, &note, &detail, &table);
+        let _ = place.append_with_node_1(&root);
+
+        Rc::new_cyclic(|me: &Weak<RefCell<Chart>>| {
+            let mut listeners = Listeners::default();
+            let on_update = me.clone();
+            // On the widget's element: taken off again when the chart goes.
+            let updates = ForeignListener::on(host, "batch-update", move |event| {
+                let detail = Reflect::get(&event, &"detail".into()).unwrap_or(JsValue::NULL);
+                with(&on_update, |chart| chart.update(&detail));
+            });
+            let on_toggle = me.clone();
+            listeners.on(&toggle, "click", move |_| {
+                with(&on_toggle, |chart| {
+                    chart.show_table = !chart.show_table;
+                    chart.draw_table();
+                })
+            });
+            let on_key = me.clone();
+            listeners.on(&svg, "keydown", move |event| {
+                let Some(key) = event.dyn_ref::<KeyboardEvent>().map(KeyboardEvent::key) else {
+                    return;
+                };
+                with(&on_key, |chart| {
+                    if chart.move_focus(&key) {
+                        event.prevent_default();
+                    }
+                })
+            });
+            let on_blur = me.clone();
+            listeners.on(&svg, "focusout", move |_| {
+                with(&on_blur, |chart| chart.focused = false)
+            });
+            for kind in ["focusin", "mouseover"] {
+                let on_point = me.clone();
+                listeners.on(&svg, kind, move |event| {
+                    let target = event.target().and_then(|t| t.dyn_into::<Element>().ok());
+                    let bar = target.and_then(|t| t.closest(".bs-chart-bar").ok().flatten());
+                    with(&on_point, |chart| chart.point_at(bar.as_ref()));
+                });
+            }
+            let mut chart = Chart {
+                intl: Intl::new(locale),
+                storage,
+                history,
+                latest: None,
+                document,
+                root,
+                summary,
+                svg,
+                note,
+                detail,
+                toggle,
+                table,
+                bars: Vec::new(),
+                current: 0,
+                focused: false,
+                show_table: false,
+                drawn: None,
+                _updates: updates,
+                _listeners: listeners,
+            };
+            chart.draw();
+            RefCell::new(chart)
+        })
+    }
+
+    /// A `batch-update`: one more poll in the history, kept and drawn.
+    fn update(&mut self, detail: &JsValue) {
+        let Some(update) = Update::read(detail) else {
+            return;
+        };
+        self.history
+            .observe(&update.batch_id, now(), update.finished);
+        if self.history.minutes().is_empty() {
+            self.history.seed(Update::ended_calls(detail));
+        }
+        if let Some(storage) = &self.storage {
+            let _ = storage.set_item(
+                &storage_key(self.history.batch_id()),
+                &self.history.to_storage(),
+            );
+        }
+        self.latest = Some(update);
+        self.draw();
+    }
+
+    fn draw(&mut self) {
+        let at = now();
+        let bars = self.history.bars(at);
+        let projection = self
+            .latest
+            .as_ref()
+            .and_then(|u| Projection::new(at, u.eta_ms, u.remaining));
+        let intl = self.intl.clone();
+        let text = match self.history.summary(at) {
+            Some(summary) => summary.text(|n| intl.count(n)),
+            None if bars.is_empty() => {
+                "Calls per minute: the chart fills in as calls finish.".to_owned()
+            }
+            None => "Calls per minute: the first whole minute is still running.".to_owned(),
+        };
+        let since = if self.history.from_recent_calls() {
+            " (since you opened this page)"
+        } else {
+            ""
+        };
+        set_text(&self.summary, &format!("{text}{since}"));
+        let note = projection.map(|p| {
+            format!(
+                "Dashed: the {} calls left at {} a minute, ending ≈ {}.",
+                self.intl
+                    .count(self.latest.as_ref().map_or(0, |u| u.remaining)),
+                self.intl.count(p.rate_per_minute.round() as u64),
+                self.intl.clock(p.until_ms)
+            )
+        });
+        set_text(&self.note, note.as_deref().unwrap_or_default());
+        // Most polls change nothing drawn (the same bars, the projection at
+        // the same height to the same minute): the plot is left as it is.
+        let shape = (
+            bars.clone(),
+            projection.map(|p| {
+                (
+                    (p.rate_per_minute * 10.0).round() as i64,
+                    (p.until_ms / MINUTE_MS) as i64,
+                )
+            }),
+        );
+        if self.drawn.as_ref() == Some(&shape) {
+            return;
+        }
+        self.drawn = Some(shape);
+        // The focus stays on the same bar across a redraw, and on the newest
+        // one when it was there.
+        let follow_newest = self.current + 1 >= self.bars.len();
+        self.svg.replace_children_with_node_0();
+        self.bars.clear();
+        if let Some(first) = bars.first() {
+            self.draw_bars(&bars, first.start_minute, projection);
+        }
+        let last = self.bars.len().saturating_sub(1);
+        self.current = if follow_newest {
+            last
+        } else {
+            self.current.min(last)
+        };
+        if let Some((bar, _)) = self.bars.get(self.current) {
+            set(bar, "tabindex", "0");
+            if self.focused {
+                focus(bar);
+            }
+        }
+        self.draw_table();
+    }
+
+    fn draw_bars(&mut self, bars: &[Bar], first_minute: i64, projection: Option<Projection>) {
+        let last = bars
+            .last()
+            .map_or(first_minute, |b| b.start_minute + i64::from(b.minutes));
+        let span = (last - first_minute).max(1) as f64;
+        // The projection widens the chart, but the history keeps at least
+        // two fifths of it; a later finish is marked at the right edge.
+        let until = projection.map_or(last as f64, |p| p.until_ms / MINUTE_MS);
+        let end = until.clamp(last as f64, first_minute as f64 + span * 2.5);
+        let minutes = end - first_minute as f64;
+        let x_of = |minute: f64| (minute - first_minute as f64) / minutes * WIDTH;
+        let top = bars
+            .iter()
+            .map(Bar::rate_per_minute)
+            .chain(projection.map(|p| p.rate_per_minute))
+            .fold(1.0, f64::max)
+            * 1.15;
+        let y_of = |rate: f64| rate / top * HEIGHT;
+        let document = self.document.clone();
+        let defs = svg_element(&document, "defs", "");
+        let pattern = svg_element(&document, "pattern", "");
+        set_all(
+            &pattern,
+            &[
+                ("id", "bs-chart-hatch"),
+                ("width", "80"),
+                ("height", "80"),
+                ("patternUnits", "userSpaceOnUse"),
+            ],
+        );
+        let line = svg_element(&document, "path", "bs-hatch-line");
+        set(&line, "d", "M0 80 L80 0");
+        let _ = pattern
+            .append_with_node_2(&rect(&document, "bs-hatch-bg", 0.0, 0.0, 80.0, 80.0), &line);
+        let _ = defs.append_with_node_1(&pattern);
+        let _ = self.svg.append_with_node_1(&defs);
+        for bar in bars {
+            let Some(tally) = bar.tally else {
+                continue; // a gap: no poll fell in it
+            };
+            let width = f64::from(bar.minutes);
+            let x = x_of(bar.start_minute as f64);
+            let w = (x_of(bar.start_minute as f64 + width) - x) * 0.8;
+            let ok = y_of(tally.completed as f64 / width);
+            let failed = y_of(tally.failed as f64 / width);
+            let group = svg_element(
+                &document,
+                "g",
+                if bar.partial {
+                    "bs-chart-bar is-partial"
+                } else {
+                    "bs-chart-bar"
+                },
+            );
+            set(&group, "tabindex", "-1");
+            set(&group, "role", "img");
+            let label = self.label(bar, tally);
+            set(&group, "aria-label", &label);
+            let _ = group.append_with_node_2(
+                &rect(&document, "bs-chart-ok", x, HEIGHT - ok, w, ok),
+                &rect(
+                    &document,
+                    "bs-chart-failed",
+                    x,
+                    HEIGHT - ok - failed,
+                    w,
+                    failed,
+                ),
+            );
+            let _ = self.svg.append_with_node_1(&group);
+            self.bars.push((group, label));
+        }
+        if let Some(p) = projection {
+            let y = HEIGHT - y_of(p.rate_per_minute);
+            let dashed = svg_element(
+                &document,
+                "path",
+                if end < until {
+                    "bs-chart-projection is-cut"
+                } else {
+                    "bs-chart-projection"
+                },
+            );
+            let (from, to, y) = (
+                units(x_of(p.from_ms / MINUTE_MS)),
+                units(x_of(end)),
+                units(y),
+            );
+            // Along the rate, then down at the estimated finish.
+            set(&dashed, "d", &format!("M{from} {y} H{to} M{to} {y} V1000"));
+            let _ = self.svg.append_with_node_1(&dashed);
+        }
+    }
+
+    /// What a bar says, when it is focused or pointed at.
+    fn label(&self, bar: &Bar, tally: Tally) -> String {
+        let start = bar.start_minute as f64 * MINUTE_MS;
+        let mut when = self.intl.clock(start);
+        if bar.minutes > 1 {
+            when = format!(
+                "{when} to {}",
+                self.intl.clock(start + f64::from(bar.minutes) * MINUTE_MS)
+            );
+        }
+        let finished = tally.finished();
+        let mut text = format!(
+            "{when}: {} calls finished, {} completed, {} failed",
+            self.intl.count(finished),
+            self.intl.count(tally.completed),
+            self.intl.count(tally.failed)
+        );
+        if finished > 0 {
+            text.push_str(&format!(
+                ", {} succeeded",
+                percent_label(tally.completed as f64 / finished as f64)
+            ));
+        }
+        if bar.partial {
+            text.push_str(" (this minute is still running)");
+        }
+        text
+    }
+
+    /// The arrow keys, Home and End move the focus between the bars.
+    fn move_focus(&mut self, key: &str) -> bool {
+        let last = self.bars.len().saturating_sub(1);
+        let next = match key {
+            "ArrowLeft" => self.current.saturating_sub(1),
+            "ArrowRight" => (self.current + 1).min(last),
+            "Home" => 0,
+            "End" => last,
+            _ => return false,
+        };
+        if let Some((bar, _)) = self.bars.get(next) {
+            if let Some((old, _)) = self.bars.get(self.current) {
+                set(old, "tabindex", "-1");
+            }
+            set(bar, "tabindex", "0");
+            self.current = next;
+            self.focused = true;
+            // Its focusin arrives while this runs, and is not heard: say it here.
+            self.detail.set_text_content(Some(&self.bars[next].1));
+            focus(bar);
+        }
+        true
+    }
+
+    /// A bar was focused or pointed at: its figures go in the line under the chart.
+    fn point_at(&mut self, bar: Option<&Element>) {
+        let Some(index) = bar.and_then(|bar| self.bars.iter().position(|(b, _)| b == bar)) else {
+            return;
+        };
+        let focused = bar.is_some_and(|bar| {
+            self.root
+                .get_root_node()
+                .dyn_into::<web_sys::ShadowRoot>()
+                .ok()
+                .and_then(|root| root.active_element())
+                .is_some_and(|active| &active == bar)
+        });
+        if focused {
+            self.focused = true;
+            self.current = index;
+        }
+        self.detail.set_text_content(Some(&self.bars[index].1));
+    }
+
+    /// "Show data": the bars as a table, while it is open.
+    fn draw_table(&mut self) {
+        set(
+            &self.toggle,
+            "aria-expanded",
+            if self.show_table { "true" } else { "false" },
+        );
+        self.toggle.set_text_content(Some(if self.show_table {
+            "Hide data"
+        } else {
+            "Show data"
+        }));
+        self.table.replace_children_with_node_0();
+        if !self.show_table {
+            let _ = self.table.set_attribute("hidden", "");
+            return;
+        }
+        let _ = self.table.remove_attribute("hidden");
+        let document = &self.document;
+        let table = element(document, "table", "bs-table", "");
+        let head = element(document, "tr", "", "");
+        for title in ["Minute", "Completed", "Failed", "Succeeded"] {
+            let cell = element(document, "th", "", title);
+            set(&cell, "scope", "col");
+            let _ = head.append_with_node_1(&cell);
+        }
+        let _ = table.append_with_node_1(&head);
+        for bar in self.history.bars(now()) {
+            let Some(tally) = bar.tally else { continue };
+            let row = element(document, "tr", "", "");
+            let finished = tally.finished();
+            let success = if finished > 0 {
+                percent_label(tally.completed as f64 / finished as f64)
+            } else {
+                "–".to_owned()
+            };
+            for text in [
+                self.intl.clock(bar.start_minute as f64 * MINUTE_MS),
+                self.intl.count(tally.completed),
+                self.intl.count(tally.failed),
+                success,
+            ] {
+                let _ = row.append_with_node_1(&element(document, "td", "", &text));
+            }
+            let _ = table.append_with_node_1(&row);
+        }
+        let _ = self.table.append_with_node_1(&table);
+    }
+
+    /// Removes the chart; its history stays in storage for the next one.
+    pub fn close(&mut self) {
+        self.root.remove();
+    }
+}
