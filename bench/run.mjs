@@ -310,6 +310,8 @@ function sizes() {
   return {
     widget: measure(files('dist', /^batch-status(-widget(_bg)?\.[0-9a-f]{10}\.(js|wasm)|\.js)$/)),
     explorer: measure(files('dist', /^batch-status-explorer(_bg)?\.[0-9a-f]{10}\.(js|wasm)$/)),
+    chart: measure(files('dist', /^batch-status-chart(_bg)?\.[0-9a-f]{10}\.(js|wasm)$/)),
+    cancel: measure(files('dist', /^batch-status-cancel(_bg)?\.[0-9a-f]{10}\.(js|wasm)$/)),
     reference: measure(files('bench/reference', /\.(js|css)$/)),
   };
 }
@@ -375,6 +377,8 @@ async function main() {
       ['Size, gzip (wasm + JS; JS + CSS)', kb(size.widget.gzip), kb(size.reference.gzip), (size.widget.gzip / size.reference.gzip).toFixed(1), '–'],
       ['Size, brotli', kb(size.widget.brotli), kb(size.reference.brotli), (size.widget.brotli / size.reference.brotli).toFixed(1), '–'],
       ['Calls explorer, loaded on first use, gzip (brotli)', `${kb(size.explorer.gzip)} (${kb(size.explorer.brotli)})`, '–', '–', '–'],
+      ['Throughput chart, loaded after the first data unless chart="off", gzip (brotli)', `${kb(size.chart.gzip)} (${kb(size.chart.brotli)})`, '–', '–', '–'],
+      ['Cancel control, loaded only with allow-cancel, gzip (brotli)', `${kb(size.cancel.gzip)} (${kb(size.cancel.brotli)})`, '–', '–', '–'],
       ['Boot: navigation to first data painted', spread(boot.widget), spread(boot.reference), ratio(boot.widget, boot.reference), '≤ 1.5'],
       ...SIZES.map((n) => [`Update with ${n.toLocaleString('en')} recent calls`, spread(updates[n].widget), spread(updates[n].reference),
         ratio(updates[n].widget, updates[n].reference), n === 100 ? '≤ 2.0' : n === 10000 ? '≤ 3.0' : '–']),
