@@ -61,7 +61,14 @@ async function freshInstance() {
  * cancelled its timers).
  */
 async function instantiate(onCrash) {
-  const glue = idle.pop() || (await freshInstance());
+  return watchCrash(idle.pop() || (await freshInstance()), onCrash);
+}
+
+/**
+ * Runs `onCrash` once if the instance behind `glue` crashes, after dropping the
+ * listeners it put on the document (the glue's guard has cancelled its timers).
+ */
+function watchCrash(glue, onCrash) {
   const lifeline = new AbortController();
   glue.setLifeline(lifeline.signal);
   glue.watchCrash(() => {
@@ -114,14 +121,10 @@ function loadPart(which) {
     const url = loads === 1 ? glueUrl : `${glueUrl}#${loads}`;
     const loading = import(url).then(async (glue) => {
       await glue.default({ module_or_path: wasm });
-      const lifeline = new AbortController();
-      glue.setLifeline(lifeline.signal);
-      glue.watchCrash(() => {
-        lifeline.abort();
+      return watchCrash(glue, () => {
         if (partModules[which] === loading) partModules[which] = null;
         for (const runner of [...partUsers[which]]) runner.partCrashed(which);
       });
-      return glue;
     });
     partModules[which] = loading;
     loading.catch(() => {

@@ -14,7 +14,7 @@ use crate::dom::{button, element, set, Listeners};
 use crate::live::with;
 use crate::request::{request, Answer, Ask, Request};
 use batch_status_widget::config::{ApiKey, Settings};
-use batch_status_widget::model::cancel::{consequence, outcome_text, CancelOutcome};
+use batch_status_widget::model::cancel::{consequence, outcome_text, CancelOutcome, ALREADY_ENDED};
 use batch_status_widget::view::Intl;
 use batch_status_widget::wire::{summary_of, CallFilter, CancelResult, Counts};
 use js_sys::{Function, Object, Reflect};
@@ -162,9 +162,7 @@ impl CancelControl {
             return;
         }
         if self.ended() {
-            self.outcome.set_text_content(Some(
-                "The batch had already ended, so there was nothing to cancel.",
-            ));
+            self.outcome.set_text_content(Some(ALREADY_ENDED));
             return;
         }
         let detail = Object::new();

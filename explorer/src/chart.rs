@@ -460,11 +460,8 @@ impl Chart {
             self.intl.count(tally.completed),
             self.intl.count(tally.failed)
         );
-        if finished > 0 {
-            text.push_str(&format!(
-                ", {} succeeded",
-                percent_label(tally.completed as f64 / finished as f64)
-            ));
+        if let Some(success) = tally.success() {
+            text.push_str(&format!(", {} succeeded", percent_label(success)));
         }
         if bar.partial {
             text.push_str(" (this minute is still running)");
@@ -543,15 +540,14 @@ impl Chart {
             let _ = head.append_with_node_1(&cell);
         }
         let _ = table.append_with_node_1(&head);
-        for bar in self.history.bars(now()) {
+        // The bars as last drawn: the same figures as the plot.
+        let bars = self.drawn.as_ref().map_or(&[][..], |(bars, _)| &bars[..]);
+        for bar in bars {
             let Some(tally) = bar.tally else { continue };
             let row = element(document, "tr", "", "");
-            let finished = tally.finished();
-            let success = if finished > 0 {
-                percent_label(tally.completed as f64 / finished as f64)
-            } else {
-                "–".to_owned()
-            };
+            let success = tally
+                .success()
+                .map_or_else(|| "–".to_owned(), percent_label);
             for text in [
                 self.intl.clock(bar.start_minute as f64 * MINUTE_MS),
                 self.intl.count(tally.completed),

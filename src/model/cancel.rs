@@ -27,6 +27,10 @@ pub fn consequence(counts: Option<Counts>, number: impl Fn(u64) -> String) -> St
     }
 }
 
+/// What a cancel of a batch that has ended says: the API's 409, or a
+/// confirmation that came after the widget saw the batch end (no DELETE then).
+pub const ALREADY_ENDED: &str = "The batch had already ended, so there was nothing to cancel.";
+
 /// How the DELETE ended.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CancelOutcome {
@@ -79,7 +83,7 @@ pub fn outcome_text(outcome: &CancelOutcome, number: impl Fn(u64) -> String) -> 
             false,
         ),
         CancelOutcome::Refused(409, _) => (
-            "The batch had already ended, so there was nothing to cancel.".to_owned(),
+            ALREADY_ENDED.to_owned(),
             true,
         ),
         CancelOutcome::Refused(status, message) => {

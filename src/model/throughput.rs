@@ -32,6 +32,12 @@ impl Tally {
         self.completed.saturating_add(self.failed)
     }
 
+    /// The share that completed, 0 to 1; `None` when none finished.
+    pub fn success(self) -> Option<f64> {
+        let finished = self.finished();
+        (finished > 0).then(|| self.completed as f64 / finished as f64)
+    }
+
     fn add(&mut self, other: Tally) {
         self.completed = self.completed.saturating_add(other.completed);
         self.failed = self.failed.saturating_add(other.failed);
@@ -194,8 +200,7 @@ impl History {
             (earlier_minutes > 0).then(|| earlier.finished() as f64 / earlier_minutes as f64);
         Some(Summary {
             rate_per_minute: rate,
-            success: (recent.finished() > 0)
-                .then(|| recent.completed as f64 / recent.finished() as f64),
+            success: recent.success(),
             trend: before.map(|before| Trend::of(rate, before)),
         })
     }
