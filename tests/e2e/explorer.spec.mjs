@@ -40,6 +40,9 @@ async function simCalls(request, batch, status) {
 
 /** Opens the explorer from its button and waits for its first page. */
 async function openExplorer(widget) {
+  // The chart arrives after the first data and moves the button down: click
+  // once it is in place, or the click can land where the button was.
+  await expect(widget.locator('[part=chart] svg')).toBeAttached();
   await widget.getByRole('button', { name: 'Show all calls' }).click();
   const explorer = widget.locator('[part=explorer]');
   await expect(explorer.locator('table[aria-busy=false]')).toBeAttached();
