@@ -19,9 +19,13 @@ pub mod options;
 #[cfg(target_arch = "wasm32")]
 pub mod view;
 
+#[cfg(target_arch = "wasm32")]
+mod heap;
+
 /// Talc instead of the standard dlmalloc: 2.6 KB gzip less for every embedding
 /// page, no slower on the widget's allocation pattern (`make bench`), and it
-/// grows the memory only as far as the widget's working set needs.
+/// grows the memory only as far as the widget's working set needs, starting
+/// with the pages the module is given (see `heap`).
 #[cfg(target_arch = "wasm32")]
 #[global_allocator]
-static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+static ALLOCATOR: heap::Heap = heap::heap();
