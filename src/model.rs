@@ -11,7 +11,7 @@ pub mod format;
 pub mod mask;
 
 pub use breakdown::{percent_label, Breakdown, Fractions};
-pub use clock::{clock_face, ClockTimes};
+pub use clock::{clock_face, next_change, ClockTimes};
 pub use eta::EtaEstimator;
 pub mod messages;
 pub mod paging;

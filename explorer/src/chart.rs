@@ -270,7 +270,13 @@ impl Chart {
         if self.history.minutes().is_empty() {
             self.history.seed(Update::ended_calls(detail));
         }
-        if let Some(storage) = &self.storage {
+        // Kept again only when the counts moved: with the same counts the
+        // stored baseline is the same, and most polls of a quiet batch (or a
+        // paused one) would rewrite the same minutes.
+        let moved = self.latest.as_ref().is_none_or(|latest| {
+            latest.batch_id != update.batch_id || latest.finished != update.finished
+        });
+        if let (true, Some(storage)) = (moved, &self.storage) {
             let _ = storage.set_item(
                 &storage_key(self.history.batch_id()),
                 &self.history.to_storage(),

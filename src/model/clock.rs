@@ -1,6 +1,6 @@
-//! Which moments look the same on the card. The widget ticks once a second while
-//! a batch runs, but most ticks change nothing a person can see ("Elapsed 2 h 5
-//! min" reads the same for a minute): a tick redraws only when the face changes.
+//! Which moments look the same on the card, and when it next looks different.
+//! Most seconds change nothing a person can see ("Elapsed 2 h 5 min" reads the
+//! same for a minute): the widget wakes only when the face changes.
 
 use super::format;
 use crate::wire::BatchStatus;
@@ -45,6 +45,10 @@ impl ClockTimes {
     }
 }
 
+/// How far ahead [`next_change`] looks. A card whose face holds longer ("Elapsed
+/// –" for an unbelievable start) is looked at again then.
+pub const HORIZON_MS: f64 = 86_400_000.0;
+
 /// Every span the card could show at `now`, in the card's words. Two moments
 /// with the same face draw the same card. It may cover a span the card does not
 /// show at the moment (an extra redraw), never miss one it does.
@@ -66,6 +70,35 @@ pub fn clock_face(times: &ClockTimes, now: f64) -> [Option<String>; 4] {
             .map(|t| format::updated(t, now, times.fresh_ms)),
         times.retry_at.map(|t| format::countdown(t - now)),
     ]
+}
+
+/// The first moment after `now` at which [`clock_face`] reads differently,
+/// within a millisecond, or `now + HORIZON_MS` if that comes first; `None`
+/// when the card shows no span at all. The widget sleeps until then instead of
+/// waking every second to find most seconds changed nothing.
+///
+/// Each span follows one number moving one way with time, and each of its
+/// texts stands for one unbroken range of that number, so a text that has
+/// changed never comes back: the moments with today's face are one unbroken
+/// stretch from `now`, and halving the horizon 27 times finds its end.
+pub fn next_change(times: &ClockTimes, now: f64) -> Option<f64> {
+    let face = clock_face(times, now);
+    let (mut same, mut other) = (now, now + HORIZON_MS);
+    if face.iter().all(Option::is_none) {
+        return None;
+    }
+    if clock_face(times, other) == face {
+        return Some(other);
+    }
+    while other - same > 1.0 {
+        let middle = same + (other - same) / 2.0;
+        if clock_face(times, middle) == face {
+            same = middle;
+        } else {
+            other = middle;
+        }
+    }
+    Some(other)
 }
 
 #[cfg(test)]
@@ -143,7 +176,83 @@ mod tests {
         assert!(changes(times, NOW));
     }
 
+    #[test]
+    fn the_card_sleeps_until_its_face_changes() {
+        // Fresh data from a poll every 5 s: "just now" until 6 s, then "6 s ago".
+        let polled = ClockTimes {
+            received_at: Some(NOW),
+            fresh_ms: 6_000.0,
+            ..ClockTimes::default()
+        };
+        let at = next_change(&polled, NOW + 1000.0).unwrap();
+        assert!(
+            (NOW + 6_000.0..=NOW + 6_001.0).contains(&at),
+            "{}",
+            at - NOW
+        );
+        // "Elapsed 2 h 5 min": the next minute, when the rounded seconds reach it.
+        let old = ClockTimes {
+            started_at: Some(NOW - (2.0 * 3_600.0 + 5.0 * 60.0 + 10.0) * 1000.0),
+            ..ClockTimes::default()
+        };
+        let at = next_change(&old, NOW).unwrap();
+        assert!(
+            (NOW + 49_500.0..=NOW + 49_501.0).contains(&at),
+            "{}",
+            at - NOW
+        );
+        // "Retrying in 12 s" moves every second.
+        let retrying = ClockTimes {
+            retry_at: Some(NOW + 11_200.0),
+            ..ClockTimes::default()
+        };
+        let at = next_change(&retrying, NOW).unwrap();
+        assert!((NOW + 200.0..=NOW + 201.0).contains(&at), "{}", at - NOW);
+        // Nothing on the card ages: nothing to wake for.
+        assert_eq!(next_change(&ClockTimes::default(), NOW), None);
+        // A face that holds past the horizon is looked at again then.
+        let unbelievable = ClockTimes {
+            started_at: Some(NOW - 400.0 * DAY),
+            ..ClockTimes::default()
+        };
+        assert_eq!(next_change(&unbelievable, NOW), Some(NOW + HORIZON_MS));
+    }
+
     proptest! {
+        /// The widget sleeps until `next_change`: the face holds until just
+        /// before it and differs at it, so no change is missed or late by more
+        /// than a millisecond.
+        #[test]
+        fn the_face_holds_until_the_next_change_and_differs_there(
+            since in proptest::option::of(-1e7..4e10f64),
+            eta in proptest::option::of(-1e7..4e10f64),
+            age in proptest::option::of(-1e5..4e8f64),
+            retry in proptest::option::of(-1e4..1e7f64),
+            fresh in 0.0..4e6f64,
+            samples in proptest::collection::vec(0.0..1.0f64, 8),
+        ) {
+            let times = ClockTimes {
+                started_at: since.map(|s| NOW - s),
+                eta_at: eta.map(|e| NOW + e),
+                received_at: age.map(|a| NOW - a),
+                retry_at: retry.map(|r| NOW + r),
+                fresh_ms: fresh,
+            };
+            let face = clock_face(&times, NOW);
+            let Some(next) = next_change(&times, NOW) else {
+                prop_assert!(face.iter().all(Option::is_none));
+                return Ok(());
+            };
+            prop_assert!(next > NOW && next <= NOW + HORIZON_MS);
+            if next < NOW + HORIZON_MS {
+                prop_assert_ne!(&clock_face(&times, next), &face);
+            }
+            for fraction in samples {
+                let before = NOW + (next - 1.0 - NOW).max(0.0) * fraction;
+                prop_assert_eq!(&clock_face(&times, before), &face, "at {}", before - NOW);
+            }
+        }
+
         /// Whatever the card shows at a moment is fixed by the face: equal faces
         /// mean equal spans, so skipping the redraw never leaves a wrong text.
         #[test]

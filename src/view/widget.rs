@@ -14,9 +14,9 @@ use super::lifeline::DocumentListener;
 use crate::config::{ApiKey, Settings, SettingsError};
 use crate::controller::fetch::{fetch_status, Fetched};
 use crate::controller::{Command, Event, Outcome, Poller, Wait};
-use crate::model::{clock_face, ClockTimes, EtaEstimator, PollError};
+use crate::model::{clock_face, next_change, ClockTimes, EtaEstimator, PollError};
 use crate::wire::BatchStatus;
-use gloo_timers::callback::{Interval, Timeout};
+use gloo_timers::callback::Timeout;
 use std::rc::Rc;
 use web_sys::{AbortController, VisibilityState};
 use yew::prelude::*;
@@ -92,12 +92,13 @@ pub enum Msg {
     TimedOut(u32),
     /// The page was hidden or shown.
     VisibilityChanged,
-    /// One second passed: relative times and countdowns move on.
+    /// A relative time or countdown on the card reads differently now (see
+    /// `update_clock`).
     Tick,
     /// The person pressed Refresh.
     Refresh,
-    /// The person opened (`true`) or closed the calls explorer.
-    Explore(bool),
+    /// The person opened or closed the calls explorer.
+    ToggleExplorer,
 }
 
 /// A request under way: its generation, the means to abort it, and its timeout.
@@ -129,7 +130,8 @@ pub struct Widget {
     /// The card's root, whose `aria-busy` follows `in_flight` without a redraw.
     root: NodeRef,
     now: f64,
-    clock: Option<Interval>,
+    /// The wake-up for the next change of the card's face, and its moment.
+    clock: Option<(f64, Timeout)>,
     visibility: Option<DocumentListener>,
     /// The calls explorer: whether it is open, its button, its place, the place
     /// last reported to the host, and whether the button takes the focus back.
@@ -167,10 +169,7 @@ impl Widget {
             }
             Command::WaitUntil(at) => {
                 if self.timer.as_ref().map(|(set, _)| *set) != Some(at) {
-                    let link = ctx.link().clone();
-                    let delay = (at - self.now).max(0.0) as u32;
-                    let timeout = Timeout::new(delay, move || link.send_message(Msg::Timer));
-                    self.timer = Some((at, timeout));
+                    self.timer = Some((at, self.wake_at(ctx, at, Msg::Timer)));
                 }
             }
             Command::Idle | Command::Stop => self.timer = None,
@@ -223,10 +222,7 @@ impl Widget {
             return;
         };
         let props = ctx.props();
-        let timeout_link = ctx.link().clone();
-        let timeout = Timeout::new((deadline - self.now).max(0.0) as u32, move || {
-            timeout_link.send_message(Msg::TimedOut(generation));
-        });
+        let timeout = self.wake_at(ctx, deadline, Msg::TimedOut(generation));
         let (settings, api_key, signal) = (
             props.settings.clone(),
             props.api_key.clone(),
@@ -356,16 +352,27 @@ impl Widget {
         clock_face(&self.clock_times(ctx), self.now)
     }
 
-    /// Ticks once a second while the page is visible and something on the card
-    /// ages: "Updated 2 min ago" keeps ageing after polling stops. Nothing ticks
-    /// while the page is hidden.
+    /// A timer that sends `msg` at `at` (epoch ms), or at once if that has
+    /// passed. Every timer of the widget is made here: each closure type would
+    /// be code of its own in the wasm.
+    fn wake_at(&self, ctx: &Context<Self>, at: f64, msg: Msg) -> Timeout {
+        let link = ctx.link().clone();
+        let delay = (at - self.now).ceil().max(0.0) as u32;
+        Timeout::new(delay, move || link.send_message(msg))
+    }
+
+    /// Sets the wake-up for the moment the card's face next changes (the pure
+    /// [`next_change`]): "Updated 2 min ago" keeps ageing after polling stops,
+    /// and a minute of "Elapsed 2 h 5 min" costs one wake-up, not sixty.
+    /// Nothing is set while the page is hidden.
     fn update_clock(&mut self, ctx: &Context<Self>) {
-        let needed = !page_hidden() && (self.received_at.is_some() || self.error.is_some());
-        if needed && self.clock.is_none() {
-            let link = ctx.link().clone();
-            self.clock = Some(Interval::new(1_000, move || link.send_message(Msg::Tick)));
-        } else if !needed {
-            self.clock = None;
+        let at = if page_hidden() {
+            None
+        } else {
+            next_change(&self.clock_times(ctx), self.now)
+        };
+        if self.clock.as_ref().map(|(set, _)| *set) != at {
+            self.clock = at.map(|at| (at, self.wake_at(ctx, at, Msg::Tick)));
         }
     }
 }
@@ -409,7 +416,7 @@ impl Component for Widget {
 
     fn update(&mut self, ctx: &Context<Self>, msg: Self::Message) -> bool {
         // What the card's clock texts read before the clock moves on.
-        let shown = matches!(msg, Msg::Tick | Msg::Done(..)).then(|| self.clock_face(ctx));
+        let shown = matches!(msg, Msg::Done(..)).then(|| self.clock_face(ctx));
         self.now = now_ms();
         match msg {
             Msg::Timer => {
@@ -440,8 +447,12 @@ impl Component for Widget {
                 }
             }
             Msg::VisibilityChanged => self.drive(ctx, Event::Hidden(page_hidden())),
-            Msg::Explore(open) => self.explorer_open = open,
-            Msg::Tick => return shown.is_some_and(|shown| shown != self.clock_face(ctx)),
+            Msg::ToggleExplorer => self.explorer_open = !self.explorer_open,
+            // The wake-up comes when the face has changed: redraw, and set the next.
+            Msg::Tick => {
+                self.clock = None;
+                self.update_clock(ctx);
+            }
         }
         true
     }
@@ -496,16 +507,16 @@ impl Component for Widget {
             .next_poll()
             .filter(|(at, wait)| *wait == Wait::RetryAfter && *at > self.now)
             .map(|(at, _)| at);
-        let link = ctx.link().clone();
-        let explorer = (props.settings.explorer || self.explorer_open).then(|| {
-            let link = link.clone();
-            let open = self.explorer_open;
-            ExplorerControl {
-                open,
-                button: self.explore_button.clone(),
-                slot: self.places[Place::Explorer as usize].clone(),
-                on_toggle: Callback::from(move |_| link.send_message(Msg::Explore(!open))),
-            }
+        // One closure type for both buttons: each would be code of its own.
+        let press = |message: fn() -> Msg| {
+            let link = ctx.link().clone();
+            Callback::from(move |_| link.send_message(message()))
+        };
+        let explorer = (props.settings.explorer || self.explorer_open).then(|| ExplorerControl {
+            open: self.explorer_open,
+            button: self.explore_button.clone(),
+            slot: self.places[Place::Explorer as usize].clone(),
+            on_toggle: press(|| Msg::ToggleExplorer),
         });
         batch_view(&BatchViewProps {
             settings: props.settings.clone(),
@@ -520,7 +531,7 @@ impl Component for Widget {
             held_until,
             polling,
             root: self.root.clone(),
-            on_refresh: Callback::from(move |_| link.send_message(Msg::Refresh)),
+            on_refresh: press(|| Msg::Refresh),
             explorer,
             tools: self.places[Place::Tools as usize].clone(),
         })
