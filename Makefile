@@ -12,7 +12,7 @@ FIXTURES ?= ../shared/fixtures
 DEMO_PORT ?= 8080
 SIM := target/debug/sim
 
-.PHONY: demo test tools lint unit browser site fault-site sim e2e size nginx bench clean
+.PHONY: demo test tools lint unit browser site fault-site sim e2e size nginx bench load clean
 
 ## demo: build the release site and serve it with the simulated batch API
 demo: site sim
@@ -74,6 +74,11 @@ e2e: site fault-site sim
 ## bench: the widget against a hand-written JS page; writes bench/RESULTS.md
 bench: site sim
 	node bench/run.mjs
+
+## load: the shipped nginx config under wrk, four scenarios of 60 s; writes
+## deploy/nginx/LOAD.md (a benchmark, not part of make test)
+load: site
+	scripts/load.sh
 
 clean:
 	rm -rf dist target/e2e test-results

@@ -82,6 +82,17 @@ impl Reply {
 
 /// One request over a fresh connection; the whole response, de-chunked.
 pub async fn request(port: u16, method: &str, path: &str, headers: &[(&str, &str)]) -> Reply {
+    request_with_body(port, method, path, headers, "").await
+}
+
+/// [`request`] with a body.
+pub async fn request_with_body(
+    port: u16,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> Reply {
     let mut stream = TcpStream::connect(("127.0.0.1", port))
         .await
         .expect("connects");
@@ -89,7 +100,7 @@ pub async fn request(port: u16, method: &str, path: &str, headers: &[(&str, &str
     for (name, value) in headers {
         text.push_str(&format!("{name}: {value}\r\n"));
     }
-    text.push_str("Content-Length: 0\r\n\r\n");
+    text.push_str(&format!("Content-Length: {}\r\n\r\n{body}", body.len()));
     stream.write_all(text.as_bytes()).await.expect("sends");
     let mut raw = Vec::new();
     stream.read_to_end(&mut raw).await.expect("reads");
@@ -155,6 +166,8 @@ pub fn render_config(
     site: &Path,
     cancel: bool,
 ) -> String {
+    // The hop to the API listens on loopback: another free port.
+    let hop = free_port();
     let mut conf =
         std::fs::read_to_string(repo_root().join("deploy/nginx/nginx.conf")).expect("nginx.conf");
     if cancel {
@@ -178,9 +191,10 @@ pub fn render_config(
         )
         .replace("listen 8080;", &format!("listen 127.0.0.1:{listen};"))
         .replace(
-            "set $api_host \"api.trillet.ai\";",
-            &format!("set $api_host \"{}\";", upstream.authority()),
+            "default \"api.trillet.ai\";",
+            &format!("default \"{}\";", upstream.authority()),
         )
+        .replace("127.0.0.1:8081", &format!("127.0.0.1:{hop}"))
         .replace(
             "resolver 127.0.0.53 valid=30s ipv6=off;",
             &upstream.resolver_line(),
@@ -201,6 +215,7 @@ pub fn render_config(
     for line in [
         "proxy_ssl_verify on;",
         "proxy_pass https://$api_host",
+        &format!("listen 127.0.0.1:{hop};"),
         upstream.authority().as_str(),
         upstream.resolver_line().as_str(),
     ] {
@@ -430,8 +445,9 @@ fn dns_reply(query: &[u8], address: Ipv4Addr) -> Option<Vec<u8>> {
 pub struct Stack {
     pub site: PathBuf,
     pub dir: PathBuf,
-    /// Where the proxy listens.
+    /// Where the proxy listens, and where the TLS front does.
     pub port: u16,
+    pub tls_port: u16,
     /// The sim behind the API's address (with a named upstream, its first one).
     pub sim_port: u16,
     /// With a named upstream: the sim behind the second address, and the DNS
@@ -596,6 +612,7 @@ impl Stack {
             _dir: RemovedOnDrop(dir),
             site,
             port,
+            tls_port,
             sim_port,
             second_sim_port,
             dns,
