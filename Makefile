@@ -12,7 +12,7 @@ FIXTURES ?= ../shared/fixtures
 DEMO_PORT ?= 8080
 SIM := target/debug/sim
 
-.PHONY: demo test tools lint unit browser site fault-site sim e2e size nginx bench load clean
+.PHONY: demo test tools lint unit browser site fault-site sim e2e size package bundlers nginx bench load clean
 
 ## demo: build the release site and serve it with the simulated batch API
 demo: site sim
@@ -22,8 +22,9 @@ demo: site sim
 	@echo
 	$(SIM) --port $(DEMO_PORT) --site dist --fixtures $(FIXTURES)
 
-## test: every layer: lint, host unit tests, browser tests, release build, size, end-to-end
-test: tools lint unit browser site size nginx e2e
+## test: every layer: lint, host unit tests, browser tests, release build, size,
+## the npm package, nginx, end-to-end
+test: tools lint unit browser site size bundlers nginx e2e
 	@echo "make test: all layers passed"
 
 tools:
@@ -61,6 +62,16 @@ sim: tools
 size: site
 	@scripts/size-report.sh dist
 
+## package: the npm package in target/package, packed to target/*.tgz
+package: site
+	scripts/package.sh
+
+## bundlers: the package's contents, package.json, entry and types, then the
+## Vite and webpack apps built from it (tests/bundlers/; the e2e suite runs them)
+bundlers: package
+	node --test tests/bundlers/
+	scripts/bundler-apps.sh
+
 ## nginx: the shipped deploy/nginx config scanned by gixy-next, then run for
 ## real in front of sim
 nginx: site
@@ -68,7 +79,7 @@ nginx: site
 	cargo test -p sim --features nginx-test --test nginx_proxy -- --nocapture
 
 ## e2e: Playwright in Debian's Chromium against sim serving the release build
-e2e: site fault-site sim
+e2e: site fault-site sim bundlers
 	npx playwright test
 
 ## bench: the widget against a hand-written JS page; writes bench/RESULTS.md

@@ -5,6 +5,8 @@ import { defineConfig } from '@playwright/test';
 export const SIM_PORT = 18080;
 /** A second sim serving target/fault-site: a build that can be made to panic. */
 export const FAULT_SIM_PORT = 18081;
+/** A third sim serving the apps built with the npm package (tests/bundlers/). */
+export const BUNDLER_SIM_PORT = 18082;
 
 const sim = (port, site) => ({
   command: `target/debug/sim --port ${port} --site ${site} --fixtures ../shared/fixtures --demo-speed 20`,
@@ -40,5 +42,6 @@ export default defineConfig({
       ],
     },
   },
-  webServer: [sim(SIM_PORT, 'dist'), sim(FAULT_SIM_PORT, 'target/fault-site')],
+  webServer: [sim(SIM_PORT, 'dist'), sim(FAULT_SIM_PORT, 'target/fault-site'),
+    sim(BUNDLER_SIM_PORT, 'target/bundlers/sites')],
 });
