@@ -1,7 +1,7 @@
 // The npm package as front-end teams install it: a Vite app and a webpack 5 app
 // (tests/bundlers/), each built from the packed tarball and served by a sim of
 // its own under the strict CSP. Each page has two <batch-status> elements and a
-// widget through mount(); the Vite app adds a React host.
+// widget through mount(); the Vite app adds a React host and a Vue host.
 import { test, expect } from '@playwright/test';
 import { BUNDLER_SIM_PORT } from '../../playwright.config.mjs';
 import { uniqueBatch, watchConsole } from './helpers.mjs';
@@ -52,31 +52,33 @@ for (const app of ['vite', 'webpack']) {
   });
 }
 
-test('vite: a React host mounts in an effect, follows a new batch id through props, and leaves nothing behind on unmount', async ({ page }) => {
-  const messages = watchConsole(page);
-  // The page's clock moves only when the test says: a timer left behind would
-  // fire when it does, and its request would reach the sim's log.
-  await page.clock.install();
-  await page.clock.pauseAt(Date.now() + 1000);
-  const { batches } = await openApp(page, 'vite', ['react', 'first', 'second', 'mounted']);
-  const widget = page.locator('#react-widget');
-  await showsData(widget, batches.react);
-  const next = uniqueBatch('demo-vite-react-next');
-  await page.evaluate((id) => window.__reactHost.setBatchId(id), next);
-  await showsData(widget, next);
-  await page.clock.runFor(5000);
-  await expect.poll(async () => (await requestsFor(page.request, next)).length).toBeGreaterThan(1);
-  const before = {
-    old: (await requestsFor(page.request, batches.react)).length,
-    next: (await requestsFor(page.request, next)).length,
-  };
-  await page.evaluate(() => window.__reactHost.hide());
-  await expect(page.locator('#react-gone')).toBeAttached();
-  await expect(widget).toHaveCount(0);
-  // Two minutes of polling time for the other widgets on the page.
-  for (let second = 0; second < 120; second += 5) await page.clock.runFor(5000);
-  await expect.poll(async () => (await requestsFor(page.request, batches.first)).length).toBeGreaterThan(5);
-  expect((await requestsFor(page.request, batches.react)).length).toBe(before.old);
-  expect((await requestsFor(page.request, next)).length).toBe(before.next);
-  expect(messages).toEqual([]);
-});
+for (const [framework, name] of [['React', 'react'], ['Vue', 'vue']]) {
+  test(`vite: a ${framework} host mounts the widget, follows a new batch id through props, and leaves nothing behind on unmount`, async ({ page }) => {
+    const messages = watchConsole(page);
+    // The page's clock moves only when the test says: a timer left behind would
+    // fire when it does, and its request would reach the sim's log.
+    await page.clock.install();
+    await page.clock.pauseAt(Date.now() + 1000);
+    const { batches } = await openApp(page, 'vite', [name, 'first', 'second', 'mounted']);
+    const widget = page.locator(`#${name}-widget`);
+    await showsData(widget, batches[name]);
+    const next = uniqueBatch(`demo-vite-${name}-next`);
+    await page.evaluate(([host, id]) => window[host].setBatchId(id), [`__${name}Host`, next]);
+    await showsData(widget, next);
+    await page.clock.runFor(5000);
+    await expect.poll(async () => (await requestsFor(page.request, next)).length).toBeGreaterThan(1);
+    const before = {
+      old: (await requestsFor(page.request, batches[name])).length,
+      next: (await requestsFor(page.request, next)).length,
+    };
+    await page.evaluate((host) => window[host].hide(), `__${name}Host`);
+    await expect(page.locator(`#${name}-gone`)).toBeAttached();
+    await expect(widget).toHaveCount(0);
+    // Two minutes of polling time for the other widgets on the page.
+    for (let second = 0; second < 120; second += 5) await page.clock.runFor(5000);
+    await expect.poll(async () => (await requestsFor(page.request, batches.first)).length).toBeGreaterThan(5);
+    expect((await requestsFor(page.request, batches[name])).length).toBe(before.old);
+    expect((await requestsFor(page.request, next)).length).toBe(before.next);
+    expect(messages).toEqual([]);
+  });
+}

@@ -1,17 +1,21 @@
-// The Vite app: the shared host (../host.js) and a React host of mount().
+// The Vite app: the shared host (../host.js), and a React host and a Vue host
+// of mount(), as the package README shows them (render functions instead of JSX
+// and a single-file component, so that no plugin is needed).
 import { createElement, useEffect, useRef, useState } from 'react';
 import { createRoot } from 'react-dom/client';
+import { createApp, h, onBeforeUnmount, onMounted, reactive, ref as vueRef, watch } from 'vue';
 import { mount } from '@batch-status/widget';
 import { host } from '../host.js';
 
+const COMMON = { workspaceId: 'ws_bundler', apiBase: '/', apiKey: 'sk_bundler_host' };
+
 host(mount);
 
-// As the package README shows, without JSX so that no plugin is needed.
 function BatchStatus({ batchId }) {
   const ref = useRef(null);
   const handle = useRef(null);
   useEffect(() => {
-    handle.current = mount(ref.current, { batchId, workspaceId: 'ws_bundler', apiBase: '/', apiKey: 'sk_bundler_host' });
+    handle.current = mount(ref.current, { batchId, ...COMMON });
     return () => handle.current.destroy();
   }, []);
   useEffect(() => {
@@ -32,3 +36,26 @@ const query = new URLSearchParams(location.search);
 createRoot(document.getElementById('react')).render(
   createElement(App, { initial: query.get('react') || 'demo-bundler-react' }),
 );
+
+const VueBatchStatus = {
+  props: ['batchId'],
+  setup(props) {
+    const el = vueRef(null);
+    let handle;
+    onMounted(() => { handle = mount(el.value, { batchId: props.batchId, ...COMMON }); });
+    watch(() => props.batchId, (batchId) => handle?.update({ batchId }));
+    onBeforeUnmount(() => handle?.destroy());
+    return () => h('div', { ref: el, id: 'vue-widget' });
+  },
+};
+
+const vueState = reactive({ batchId: query.get('vue') || 'demo-bundler-vue', shown: true });
+createApp({
+  render: () => (vueState.shown
+    ? h(VueBatchStatus, { batchId: vueState.batchId })
+    : h('p', { id: 'vue-gone' }, 'unmounted')),
+}).mount('#vue');
+window.__vueHost = {
+  setBatchId: (id) => { vueState.batchId = id; },
+  hide: () => { vueState.shown = false; },
+};
