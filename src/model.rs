@@ -8,6 +8,7 @@ pub mod csv;
 pub mod eta;
 pub mod failure_reasons;
 pub mod format;
+pub mod html;
 pub mod mask;
 
 pub use breakdown::{percent_label, Breakdown, Fractions};
@@ -54,26 +55,6 @@ pub fn newest_first(calls: &[RecentCall], limit: usize) -> Vec<&RecentCall> {
     top
 }
 
-/// Unique keys for table rows, one per id in order. A job id seen for the first
-/// time is `j:` and the id; a repeat or a missing id is `#`, the count so far,
-/// `:` and the id. The two shapes start differently and the count ends at the
-/// first `:`, so no key can equal another, whatever the ids hold. The table holds
-/// at most a few hundred rows, so a scan beats a hash map here (and keeps hashing
-/// code out of the wasm).
-pub fn row_keys(ids: &[&str]) -> Vec<String> {
-    ids.iter()
-        .enumerate()
-        .map(|(i, id)| {
-            let n = 1 + ids[..i].iter().filter(|earlier| *earlier == id).count();
-            if n == 1 && !id.is_empty() {
-                format!("j:{id}")
-            } else {
-                format!("#{n}:{id}")
-            }
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -108,22 +89,7 @@ mod tests {
         assert!(newest_first(&calls, 0).is_empty());
     }
 
-    #[test]
-    fn row_keys_cannot_collide_with_a_real_id() {
-        // Under the old scheme the second "a" was "a#2", the real id of the third.
-        let keys = row_keys(&["a", "a", "a#2", "", ""]);
-        assert_eq!(keys, ["j:a", "#2:a", "j:a#2", "#1:", "#2:"]);
-    }
-
     proptest::proptest! {
-        #[test]
-        fn row_keys_are_unique(ids in proptest::collection::vec("[a#:1-2]{0,4}", 0..30)) {
-            let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
-            let keys = row_keys(&ids);
-            let unique: std::collections::HashSet<&String> = keys.iter().collect();
-            proptest::prop_assert_eq!(unique.len(), keys.len());
-        }
-
         #[test]
         fn newest_first_matches_a_stable_sort(
             times in proptest::collection::vec(proptest::option::of(0u8..20), 0..40),

@@ -1,9 +1,10 @@
-//! The recent-calls table: newest first, keyed rows, numbers masked by default.
+//! The recent-calls table: newest first, numbers masked by default.
 
 use super::batch_view::raw;
 use super::intl::Intl;
+use crate::model::html::escape;
 use crate::model::mask::{mask_phone, visible_text};
-use crate::model::{format, newest_first, row_keys};
+use crate::model::{format, newest_first};
 use crate::wire::{BatchStatus, CallOutcome, RecentCall};
 use yew::prelude::*;
 
@@ -18,6 +19,12 @@ fn outcome(call: &RecentCall) -> (String, &'static str, &'static str) {
 
 /// The table of the `max_rows` most recent calls, or a line saying there are none
 /// yet. Phone numbers are masked when `mask_phones` is set.
+///
+/// The table is one piece of markup, not a tree of Yew nodes: nothing in it
+/// listens or keeps state, and Yew's nodes for ten rows took each widget's
+/// memory past the two pages it starts with (64 KB more per widget). A poll that
+/// changes a row replaces the table; one that changes nothing compares one
+/// string. Every server string goes through [`escape`].
 pub fn calls_table(status: &BatchStatus, intl: &Intl, mask_phones: bool, max_rows: usize) -> Html {
     if max_rows == 0 {
         return Html::default();
@@ -29,12 +36,26 @@ pub fn calls_table(status: &BatchStatus, intl: &Intl, mask_phones: bool, max_row
             r#"<p class="bs-empty">No calls have finished yet.</p></section>"#,
         ));
     }
-    let ids: Vec<&str> = calls
-        .iter()
-        .map(|c| c.job_id.as_deref().unwrap_or_default())
-        .collect();
-    let keys = row_keys(&ids);
-    let rows = calls.iter().zip(keys).map(|(call, key)| {
+    let total = status.recent_calls.len();
+    let caption = if total > calls.len() {
+        format!(
+            "Recent calls (latest {} of {})",
+            calls.len(),
+            intl.count(total as u64)
+        )
+    } else {
+        "Recent calls".to_owned()
+    };
+    let mut markup = format!(
+        concat!(
+            r#"<section class="bs-calls" part="calls"><table class="bs-table"><caption>{}</caption>"#,
+            r#"<thead><tr><th scope="col">Call</th><th scope="col">Outcome</th>"#,
+            r#"<th scope="col">Number</th><th scope="col">Ended</th>"#,
+            r#"<th scope="col">Duration / error</th></tr></thead><tbody>"#,
+        ),
+        escape(&caption)
+    );
+    for call in calls {
         let (label, class, mark) = outcome(call);
         let id = call
             .job_id
@@ -59,41 +80,23 @@ pub fn calls_table(status: &BatchStatus, intl: &Intl, mask_phones: bool, max_row
             (_, _, Some(secs)) => format::duration(secs),
             _ => "—".to_owned(),
         };
-        html! {
-            <tr key={key} class={class}>
-                <td class="bs-call-id" title={id.clone()}>{id.clone()}</td>
-                <td class="bs-call-outcome"><span aria-hidden="true">{mark}{" "}</span>{label}</td>
-                <td class="bs-call-phone">{phone}</td>
-                <td class="bs-call-time">{when}</td>
-                <td class="bs-call-detail">{detail}</td>
-            </tr>
-        }
-    });
-    let total = status.recent_calls.len();
-    let caption = if total > calls.len() {
-        format!(
-            "Recent calls (latest {} of {})",
-            calls.len(),
-            intl.count(total as u64)
-        )
-    } else {
-        "Recent calls".to_owned()
-    };
-    html! {
-        <section class="bs-calls" part="calls">
-            <table class="bs-table">
-                <caption>{caption}</caption>
-                <thead>
-                    <tr>
-                        <th scope="col">{"Call"}</th>
-                        <th scope="col">{"Outcome"}</th>
-                        <th scope="col">{"Number"}</th>
-                        <th scope="col">{"Ended"}</th>
-                        <th scope="col">{"Duration / error"}</th>
-                    </tr>
-                </thead>
-                <tbody>{ for rows }</tbody>
-            </table>
-        </section>
+        let id = escape(&id);
+        markup.push_str(&format!(
+            concat!(
+                r#"<tr class="{}"><td class="bs-call-id" title="{id}">{id}</td>"#,
+                r#"<td class="bs-call-outcome"><span aria-hidden="true">{} </span>{}</td>"#,
+                r#"<td class="bs-call-phone">{}</td><td class="bs-call-time">{}</td>"#,
+                r#"<td class="bs-call-detail">{}</td></tr>"#,
+            ),
+            class,
+            mark,
+            escape(&label),
+            escape(&phone),
+            escape(&when),
+            escape(&detail),
+            id = id,
+        ));
     }
+    markup.push_str("</tbody></table></section>");
+    Html::from_html_unchecked(markup.into())
 }
