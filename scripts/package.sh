@@ -12,11 +12,13 @@ out=target/package
 rm -rf "$out"
 mkdir -p "$out"
 cp "$dist/batch-status.js" "$dist/batch-status.d.ts" package/README.md LICENSE "$out/"
+# The core files: each part's glue and wasm, content-hashed in dist/.
+core=(batch-status-widget.js batch-status-widget_bg.wasm
+  batch-status-explorer.js batch-status-explorer_bg.wasm
+  batch-status-cancel.js batch-status-cancel_bg.wasm
+  batch-status-chart.js batch-status-chart_bg.wasm)
 shopt -s nullglob
-for file in batch-status-widget.js batch-status-widget_bg.wasm \
-  batch-status-explorer.js batch-status-explorer_bg.wasm \
-  batch-status-cancel.js batch-status-cancel_bg.wasm \
-  batch-status-chart.js batch-status-chart_bg.wasm; do
+for file in "${core[@]}"; do
   stem=${file%.*}
   ext=${file##*.}
   hashed=("$dist/$stem".??????????."$ext")
@@ -34,10 +36,8 @@ imports=$(grep -o 'import(' "$out/batch-status.js" | wc -l)
 sed -i 's#import(#import(/* webpackIgnore: true */ /* @vite-ignore */ #g' "$out/batch-status.js"
 version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
 node -e '
-const [version] = process.argv.slice(1);
-const files = ["batch-status.js", "batch-status.d.ts", "batch-status-widget.js", "batch-status-widget_bg.wasm",
-  "batch-status-explorer.js", "batch-status-explorer_bg.wasm", "batch-status-cancel.js", "batch-status-cancel_bg.wasm",
-  "batch-status-chart.js", "batch-status-chart_bg.wasm"];
+const [version, ...core] = process.argv.slice(1);
+const files = ["batch-status.js", "batch-status.d.ts", ...core];
 const pkg = {
   name: "@batch-status/widget",
   version,
@@ -52,6 +52,6 @@ const pkg = {
   keywords: ["web-component", "custom-element", "webassembly", "yew", "progress"],
 };
 process.stdout.write(JSON.stringify(pkg, null, 2) + "\n");
-' "$version" > "$out/package.json"
+' "$version" "${core[@]}" > "$out/package.json"
 (cd "$out" && npm pack --silent --pack-destination .. >/dev/null)
 echo "package: target/batch-status-widget-$version.tgz"

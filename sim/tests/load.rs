@@ -63,18 +63,20 @@ impl Wrk {
     }
 }
 
-fn seconds() -> u64 {
-    std::env::var("LOAD_SECONDS")
+/// The number in environment variable `name`, or `default`.
+fn setting(name: &str, default: u64) -> u64 {
+    std::env::var(name)
         .ok()
         .and_then(|s| s.parse().ok())
-        .unwrap_or(60)
+        .unwrap_or(default)
+}
+
+fn seconds() -> u64 {
+    setting("LOAD_SECONDS", 60)
 }
 
 fn connections() -> u64 {
-    std::env::var("LOAD_CONNECTIONS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(1000)
+    setting("LOAD_CONNECTIONS", 1000)
 }
 
 /// Runs wrk against the proxy on `port` with `connections` connections for
@@ -337,16 +339,7 @@ async fn load() {
         ("load-hang", r#"{"hang": true}"#, "The API hangs"),
         ("load-500", r#"{"status": 500}"#, "The API answers 500"),
     ] {
-        let script = format!(r#"{{"steps": [{step}]}}"#);
-        let put = request_with_body(
-            stack.sim_port,
-            "PUT",
-            &format!("/__sim/scenarios/{batch}"),
-            &[("Content-Type", "application/json")],
-            &script,
-        )
-        .await;
-        assert_eq!(put.status, 204, "the sim takes the script");
+        stack.script(batch, &format!("[{step}]")).await;
         let viewers = 100.min(connections);
         let path = format!("/v1/api/batch-calls/{batch}");
         let (w, watch) = measure(&stack, viewers, vec![path.clone()], true).await;

@@ -413,19 +413,6 @@ async fn when_the_apis_address_changes_the_next_miss_goes_to_the_new_one() {
     }
 }
 
-/// Scripts the sim's answers for `batch` (see sim/src/scenario.rs).
-async fn script(stack: &Stack, batch: &str, steps: &str) {
-    let reply = request_with_body(
-        stack.sim_port,
-        "PUT",
-        &format!("/__sim/scenarios/{batch}"),
-        &[("Content-Type", "application/json")],
-        &format!(r#"{{"steps": {steps}}}"#),
-    )
-    .await;
-    assert_eq!(reply.status, 204, "{}", reply.text());
-}
-
 /// `viewers` requests for `batch` at once; their statuses.
 async fn all_at_once(stack: &Stack, batch: &str, viewers: usize) -> Vec<u16> {
     let port = stack.port;
@@ -448,7 +435,7 @@ async fn an_api_that_hangs_or_fails_gets_one_request_however_many_viewers_wait()
     // Hangs: one request goes upstream; every viewer waits for its answer, the
     // hop's 504 after 8 s, instead of going to the API itself when its wait
     // on the lock runs out.
-    script(&stack, "load-hang", r#"[{"hang": true}]"#).await;
+    stack.script("load-hang", r#"[{"hang": true}]"#).await;
     let started = Instant::now();
     let statuses = all_at_once(&stack, "load-hang", 30).await;
     let waited = started.elapsed();
@@ -458,7 +445,7 @@ async fn an_api_that_hangs_or_fails_gets_one_request_however_many_viewers_wait()
     assert_eq!(stack.upstream_saw("load-hang").await.len(), 1);
     // Fails: the 500 is kept for its second like any answer, so 30 viewers
     // asking for 3 s cost the API about one request a second.
-    script(&stack, "load-500", r#"[{"status": 500}]"#).await;
+    stack.script("load-500", r#"[{"status": 500}]"#).await;
     let started = Instant::now();
     while started.elapsed() < Duration::from_secs(3) {
         let statuses = all_at_once(&stack, "load-500", 30).await;

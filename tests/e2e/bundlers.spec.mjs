@@ -4,18 +4,14 @@
 // widget through mount(); the Vite app adds a React host and a Vue host.
 import { test, expect } from '@playwright/test';
 import { BUNDLER_SIM_PORT } from '../../playwright.config.mjs';
-import { uniqueBatch, watchConsole } from './helpers.mjs';
+import { requestsFor as suiteRequestsFor, uniqueBatch, watchConsole } from './helpers.mjs';
 
 const ORIGIN = `http://127.0.0.1:${BUNDLER_SIM_PORT}`;
 const STRICT_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; "
   + "style-src 'self'; connect-src 'self'; base-uri 'none'; frame-ancestors 'none'";
 
 /** Requests the bundler sim received for one batch. */
-async function requestsFor(request, batchId) {
-  const response = await request.get(`${ORIGIN}/__sim/requests`);
-  expect(response.ok()).toBeTruthy();
-  return (await response.json()).filter((entry) => entry.batchId === batchId);
-}
+const requestsFor = (request, batchId) => suiteRequestsFor(request, batchId, ORIGIN);
 
 /** Opens `app`'s page with a batch of its own for each widget; returns them. */
 async function openApp(page, app, names) {

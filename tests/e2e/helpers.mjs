@@ -22,9 +22,9 @@ export function widgetText(locator) {
   return locator.evaluate((el) => el.shadowRoot.querySelector('.bs').innerText);
 }
 
-/** Requests the sim received for one batch. */
-export async function requestsFor(request, batchId) {
-  const response = await request.get('/__sim/requests');
+/** Requests the sim received for one batch; `origin` names another sim than the suite's. */
+export async function requestsFor(request, batchId, origin = '') {
+  const response = await request.get(`${origin}/__sim/requests`);
   expect(response.ok()).toBeTruthy();
   return (await response.json()).filter((entry) => entry.batchId === batchId);
 }

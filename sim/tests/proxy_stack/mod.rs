@@ -626,6 +626,20 @@ impl Stack {
         request(self.port, "GET", path, headers).await
     }
 
+    /// Scripts the sim's answers for `batch`: `steps` is the JSON array of
+    /// `Step`s (see sim/src/scenario.rs).
+    pub async fn script(&self, batch: &str, steps: &str) {
+        let reply = request_with_body(
+            self.sim_port,
+            "PUT",
+            &format!("/__sim/scenarios/{batch}"),
+            &[("Content-Type", "application/json")],
+            &format!(r#"{{"steps": {steps}}}"#),
+        )
+        .await;
+        assert_eq!(reply.status, 204, "{}", reply.text());
+    }
+
     /// The requests the simulated API received for `batch`.
     pub async fn upstream_saw(&self, batch: &str) -> Vec<serde_json::Value> {
         sim_saw(self.sim_port, batch).await
