@@ -8,6 +8,7 @@ use super::progress::{legend, progress_bar};
 use super::timing::timing;
 use crate::config::{Settings, SettingsError};
 use crate::model::cancel::cancellable;
+use crate::model::html::escape;
 use crate::model::mask::visible_text;
 use crate::model::PollError;
 use crate::wire::{BatchState, BatchStatus};
@@ -107,14 +108,16 @@ pub fn batch_view(props: &BatchViewProps) -> Html {
     // Plain strings, not `classes!`: its ordered set costs bytes the widget can spare.
     let theme = format!("bs theme-{}", settings.theme.key());
     if let Some(problem) = &props.settings_error {
-        return html! {
-            <section class={theme} part="root" aria-label="Batch status" aria-busy="false">
-                <div class="bs-error is-config" part="error" role="alert">
-                    { raw(r#"<p class="bs-error-title">This widget is not set up yet</p>"#) }
-                    <p class="bs-error-detail">{problem.to_string()}</p>
-                </div>
-            </section>
-        };
+        return markup(format!(
+            concat!(
+                r#"<section class="{theme}" part="root" aria-label="Batch status" aria-busy="false">"#,
+                r#"<div class="bs-error is-config" part="error" role="alert">"#,
+                r#"<p class="bs-error-title">This widget is not set up yet</p>"#,
+                r#"<p class="bs-error-detail">{}</p></div></section>"#,
+            ),
+            escape(&problem.to_string()),
+            theme = theme,
+        ));
     }
     let status = props.status.as_deref();
     let shown_id = status
@@ -140,15 +143,17 @@ pub fn batch_view(props: &BatchViewProps) -> Html {
             ref={props.root.clone()}
         >
             <header class="bs-header" part="header">
-                <h2 class="bs-title">
-                    { raw(r#"<span class="bs-title-label">Batch</span>"#) }
-                    <span class="bs-id" title={shown_id.clone()}>{shown_id.clone()}</span>
-                </h2>
-                <span class={format!("bs-badge is-{badge_key}")} part="status">
-                    { raw(r#"<span class="bs-badge-dot" aria-hidden="true"></span>"#) }
-                    {badge_text}
-                </span>
-                { polling_note(props.polling, stale) }
+                { markup(format!(
+                    concat!(
+                        r#"<h2 class="bs-title"><span class="bs-title-label">Batch</span>"#,
+                        r#"<span class="bs-id" title="{id}">{id}</span></h2>"#,
+                        r#"<span class="bs-badge is-{}" part="status"><span class="bs-badge-dot" aria-hidden="true"></span>{}</span>{}"#,
+                    ),
+                    escape(&badge_key),
+                    escape(&badge_text),
+                    polling_note(props.polling, stale),
+                    id = escape(&shown_id),
+                )) }
                 <button
                     type="button"
                     class="bs-refresh"
@@ -174,25 +179,22 @@ pub fn batch_view(props: &BatchViewProps) -> Html {
                 }, &props.intl) }
             }
             if let Some(status) = props.status.clone() {
-                if let Some(error) = status.error.as_deref() {
-                    <p class="bs-batch-error" part="batch-error">
-                        <strong>{"The batch reported an error: "}</strong>{visible_text(error)}
-                    </p>
-                }
-                if status.counts_known {
-                    { progress_bar(status.counts, &props.intl) }
-                    { legend(status.counts, &props.intl) }
+                { markup(status.error.as_deref().map_or_else(String::new, |error| format!(
+                    r#"<p class="bs-batch-error" part="batch-error"><strong>The batch reported an error: </strong>{}</p>"#,
+                    escape(&visible_text(error)),
+                )) + &if status.counts_known {
+                    progress_bar(status.counts, &props.intl) + &legend(status.counts, &props.intl)
                 } else {
-                    <p class="bs-no-counts" part="no-counts">
-                        {"The API sent no call counts for this batch, so progress cannot be shown."}
-                    </p>
-                }
+                    r#"<p class="bs-no-counts" part="no-counts">The API sent no call counts for this batch, so progress cannot be shown.</p>"#.to_owned()
+                }) }
                 <div
                     ref={props.tools.clone()}
                     class={if cancellable(&status.state) { "bs-tools" } else { "bs-tools is-ended" }}
                 ></div>
-                { timing(&status, &props.intl, props.now, props.received_at, props.eta_at, fresh_ms(settings)) }
-                { calls_table(&status, &props.intl, settings.mask_phones, settings.max_rows) }
+                { markup(
+                    timing(&status, &props.intl, props.now, props.received_at, props.eta_at, fresh_ms(settings))
+                        + &calls_table(&status, &props.intl, settings.mask_phones, settings.max_rows)
+                ) }
                 if let Some(explorer) = &props.explorer {
                     { explorer_control(explorer) }
                 }
@@ -205,6 +207,12 @@ pub fn batch_view(props: &BatchViewProps) -> Html {
             }
         </section>
     }
+}
+
+/// Markup built here, every server string in it escaped: one parse costs
+/// less download than the code that builds the same nodes one by one.
+pub fn markup(markup: String) -> Html {
+    Html::from_html_unchecked(markup.into())
 }
 
 /// Fixed markup, never with a server string in it: one parse costs less
@@ -240,11 +248,11 @@ fn explorer_control(control: &ExplorerControl) -> Html {
     }
 }
 
-fn polling_note(polling: Polling, stale: bool) -> Html {
-    let text = match polling {
-        Polling::Paused => "Paused",
-        _ if stale => "Stale",
-        _ => return Html::default(),
-    };
-    html! { <span class="bs-note" part="note">{text}</span> }
+/// The note beside the badge, as markup: "Paused" or "Stale", or nothing.
+fn polling_note(polling: Polling, stale: bool) -> &'static str {
+    match polling {
+        Polling::Paused => r#"<span class="bs-note" part="note">Paused</span>"#,
+        _ if stale => r#"<span class="bs-note" part="note">Stale</span>"#,
+        _ => "",
+    }
 }

@@ -1,7 +1,9 @@
 //! The error banner: what went wrong, what the widget does next, and how old the
 //! numbers still on screen are.
 
+use super::batch_view::markup;
 use super::intl::Intl;
+use crate::model::html::escape;
 use crate::model::PollError;
 use crate::model::{error_text, format};
 use yew::prelude::*;
@@ -43,13 +45,25 @@ pub fn error_banner(props: &ErrorBanner, intl: &Intl) -> Html {
     } else {
         "Will retry when the page is visible again.".to_owned()
     };
-    let stale = props.last_good_at.map(|at| {
-        html! {
-            <p class="bs-error-stale">
-                {format!("Showing the last data received at {} ({}).", intl.clock(at), format::ago(at, props.now))}
-            </p>
-        }
+    let stale = props.last_good_at.map_or_else(String::new, |at| {
+        format!(
+            r#"<p class="bs-error-stale">Showing the last data received at {} ({}).</p>"#,
+            escape(&intl.clock(at)),
+            escape(&format::ago(at, props.now))
+        )
     });
+    // The banner stays one live region while its text changes; its text is
+    // one piece of markup, as the calls table is (see `calls_table`).
+    let inner = format!(
+        concat!(
+            r#"<p class="bs-error-title">{}</p><p class="bs-error-detail">{}</p>{}"#,
+            r#"<p class="bs-error-next">{}</p>"#,
+        ),
+        escape(&text.title),
+        escape(&text.detail),
+        stale,
+        escape(&next)
+    );
     html! {
         <div
             class={if props.stopped { "bs-error is-final" } else { "bs-error" }}
@@ -57,10 +71,7 @@ pub fn error_banner(props: &ErrorBanner, intl: &Intl) -> Html {
             role={if props.stopped { "alert" } else { "status" }}
             data-kind={props.error.kind()}
         >
-            <p class="bs-error-title">{text.title}</p>
-            <p class="bs-error-detail">{text.detail}</p>
-            {stale}
-            <p class="bs-error-next">{next}</p>
+            { markup(inner) }
         </div>
     }
 }

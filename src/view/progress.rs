@@ -3,11 +3,10 @@
 //! The bar is an SVG whose segment widths are attributes, not inline styles, so it
 //! draws under a Content-Security-Policy without `'unsafe-inline'`.
 
-use super::batch_view::raw;
 use super::intl::Intl;
+use crate::model::html::escape;
 use crate::model::{percent_label, Breakdown};
 use crate::wire::Counts;
-use yew::prelude::*;
 
 /// Width of the bar in SVG user units: fine enough for a 0.01 % segment, and
 /// whole numbers, so no float formatting is compiled into the wasm.
@@ -61,78 +60,76 @@ pub fn progress_text(breakdown: &Breakdown, intl: &Intl) -> String {
     )
 }
 
-/// The segmented bar with its summary line.
+/// The segmented bar with its summary line, as markup.
 ///
 /// This and the other parts of the card are plain functions, not components:
-/// they redraw with the card, and each component type would add code to the wasm.
-pub fn progress_bar(counts: Counts, intl: &Intl) -> Html {
+/// they redraw with the card, and each component type would add code to the
+/// wasm. Both are one piece of markup, as the calls table is (see
+/// `calls_table`): nothing in them listens, and Yew's nodes for them cost more
+/// download than the markup. Every text in them goes through [`escape`].
+pub fn progress_bar(counts: Counts, intl: &Intl) -> String {
     let breakdown = Breakdown::new(counts);
-    let text = progress_text(&breakdown, intl);
+    let text = escape(&progress_text(&breakdown, intl));
     // Segment edges from the running total, so rounding never leaves a gap.
     let mut done = 0.0;
-    let rects = segments(&breakdown)
+    let rects: String = segments(&breakdown)
         .into_iter()
         .filter(|s| s.fraction > 0.0)
         .map(|s| {
             let start = (done * BAR_UNITS).round() as u32;
             done += s.fraction;
             let end = ((done * BAR_UNITS).round() as u32).min(BAR_UNITS as u32);
-            html! {
-                <rect
-                    class={format!("bs-seg is-{}", s.key)}
-                    x={start.to_string()}
-                    y="0"
-                    width={end.saturating_sub(start).to_string()}
-                    height="10"
-                />
-            }
+            format!(
+                r#"<rect class="bs-seg is-{}" x="{start}" y="0" width="{}" height="10"/>"#,
+                s.key,
+                end.saturating_sub(start)
+            )
         })
-        .collect::<Html>();
+        .collect();
     let success = breakdown
         .success_rate()
-        .map(|rate| format!(" · {} succeeded", percent_label(rate)));
-    html! {
-        <div class="bs-progress" part="progress">
-            <p class="bs-progress-summary" aria-hidden="true">
-                <strong class="bs-percent">{percent_label(breakdown.finished_fraction())}</strong>
-                {" finished · "}{text.clone()}{success}
-            </p>
-            <div
-                class="bs-bar"
-                role="progressbar"
-                aria-label="Calls finished"
-                aria-valuemin="0"
-                aria-valuemax={breakdown.scale.max(1).to_string()}
-                aria-valuenow={breakdown.finished().to_string()}
-                aria-valuetext={text}
-            >
-                <svg viewBox="0 0 10000 10" preserveAspectRatio="none" aria-hidden="true" focusable="false">
-                    // The fixed part (parsed in the SVG namespace).
-                    { raw(concat!(
-                        r#"<defs><pattern id="bs-hatch" width="80" height="10" patternUnits="userSpaceOnUse">"#,
-                        r#"<rect class="bs-hatch-bg" width="80" height="10"/><path class="bs-hatch-line" d="M0 10 L80 0"/>"#,
-                        r#"</pattern></defs><rect class="bs-track" x="0" y="0" width="10000" height="10"/>"#,
-                    )) }
-                    {rects}
-                </svg>
-            </div>
-        </div>
-    }
+        .map(|rate| format!(" · {} succeeded", percent_label(rate)))
+        .unwrap_or_default();
+    format!(
+        concat!(
+            r#"<div class="bs-progress" part="progress">"#,
+            r#"<p class="bs-progress-summary" aria-hidden="true"><strong class="bs-percent">{}</strong>"#,
+            r#" finished · {text}{}</p>"#,
+            r#"<div class="bs-bar" role="progressbar" aria-label="Calls finished" aria-valuemin="0""#,
+            r#" aria-valuemax="{}" aria-valuenow="{}" aria-valuetext="{text}">"#,
+            r#"<svg viewBox="0 0 10000 10" preserveAspectRatio="none" aria-hidden="true" focusable="false">"#,
+            r#"<defs><pattern id="bs-hatch" width="80" height="10" patternUnits="userSpaceOnUse">"#,
+            r#"<rect class="bs-hatch-bg" width="80" height="10"/><path class="bs-hatch-line" d="M0 10 L80 0"/>"#,
+            r#"</pattern></defs><rect class="bs-track" x="0" y="0" width="10000" height="10"/>"#,
+            r#"{}</svg></div></div>"#,
+        ),
+        escape(&percent_label(breakdown.finished_fraction())),
+        escape(&success),
+        breakdown.scale.max(1),
+        breakdown.finished(),
+        rects,
+        text = text,
+    )
 }
 
-/// Counts and shares of each outcome, with the same marks as the bar.
-pub fn legend(counts: Counts, intl: &Intl) -> Html {
+/// Counts and shares of each outcome, with the same marks as the bar, as markup.
+pub fn legend(counts: Counts, intl: &Intl) -> String {
     let breakdown = Breakdown::new(counts);
-    html! {
-        <ul class="bs-legend" part="legend" aria-label="Calls by outcome">
-            { for segments(&breakdown).into_iter().map(|s| html! {
-                <li class={format!("bs-legend-item is-{}", s.key)} key={s.key}>
-                    { raw(r#"<span class="bs-swatch" aria-hidden="true"></span>"#) }
-                    <span class="bs-legend-label">{s.label}</span>
-                    <span class="bs-legend-count">{intl.count(s.count)}</span>
-                    <span class="bs-legend-share">{percent_label(s.fraction)}</span>
-                </li>
-            }) }
-        </ul>
-    }
+    let items: String = segments(&breakdown)
+        .into_iter()
+        .map(|s| {
+            format!(
+                concat!(
+                    r#"<li class="bs-legend-item is-{}"><span class="bs-swatch" aria-hidden="true"></span>"#,
+                    r#"<span class="bs-legend-label">{}</span><span class="bs-legend-count">{}</span>"#,
+                    r#"<span class="bs-legend-share">{}</span></li>"#,
+                ),
+                s.key,
+                s.label,
+                escape(&intl.count(s.count)),
+                escape(&percent_label(s.fraction)),
+            )
+        })
+        .collect();
+    format!(r#"<ul class="bs-legend" part="legend" aria-label="Calls by outcome">{items}</ul>"#)
 }
