@@ -82,6 +82,9 @@ pub struct Settings {
     pub max_rows: usize,
     /// Whether the "Show all calls" explorer is offered (on unless turned off).
     pub explorer: bool,
+    /// Whether the widget shares one poll with the other watchers of the same
+    /// batch in this browser (on unless turned off).
+    pub share: bool,
 }
 
 impl Default for Settings {
@@ -98,6 +101,7 @@ impl Default for Settings {
             theme: Theme::Auto,
             max_rows: DEFAULT_MAX_ROWS,
             explorer: true,
+            share: true,
         }
     }
 }
@@ -185,6 +189,7 @@ impl Settings {
                     rows.min(MAX_ROWS_BOUND as f64) as usize
                 }),
             explorer: !turned_off(get("explorer")),
+            share: !turned_off(get("share")),
         }
     }
 
@@ -218,6 +223,20 @@ impl Settings {
             "{}/calls?page={page}&limit={limit}&status={}",
             self.status_url(),
             filter.wire()
+        )
+    }
+
+    /// What must be equal for two widgets to share a poll: where the status is
+    /// fetched from, the workspace, the interval and the key, one to a line
+    /// (none of them can hold a line break), after a line that names this use.
+    /// Only its SHA-256 digest is ever shared (SECURITY.md).
+    pub fn share_material(&self, key: &ApiKey) -> String {
+        format!(
+            "batch-status share 1\n{}\n{}\n{}\n{}",
+            self.status_url(),
+            self.workspace_id,
+            self.interval_ms as u32,
+            key.0
         )
     }
 
@@ -441,6 +460,43 @@ mod tests {
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
         Settings::from_lookup(|name| map.get(name).cloned())
+    }
+
+    #[test]
+    fn widgets_share_a_poll_only_when_source_workspace_interval_and_key_agree() {
+        let base = [
+            ("batch-id", "batch_1"),
+            ("workspace-id", "ws_1"),
+            ("api-base", "https://api.example"),
+            ("interval", "5"),
+        ];
+        let key = ApiKey::new("sk_live_1");
+        let material = settings(&base).share_material(&key);
+        // The same batch spelt the same way, the timeout aside, shares.
+        let mut same = base.to_vec();
+        same.push(("timeout", "30"));
+        assert_eq!(settings(&same).share_material(&key), material);
+        assert!(settings(&base).share);
+        for (name, value) in [
+            ("batch-id", "batch_2"),
+            ("workspace-id", "ws_2"),
+            ("api-base", "https://other.example"),
+            ("api-path", "/v2/batches"),
+            ("interval", "6"),
+        ] {
+            let mut changed: Vec<(&str, &str)> =
+                base.iter().filter(|(n, _)| *n != name).copied().collect();
+            changed.push((name, value));
+            assert_ne!(settings(&changed).share_material(&key), material, "{name}");
+        }
+        assert_ne!(
+            settings(&base).share_material(&ApiKey::new("sk_live_2")),
+            material
+        );
+        assert_ne!(settings(&base).share_material(&ApiKey::new("")), material);
+        let mut off = base.to_vec();
+        off.push(("share", "off"));
+        assert!(!settings(&off).share);
     }
 
     #[test]

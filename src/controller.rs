@@ -5,8 +5,10 @@ pub mod poller;
 pub mod schedule;
 pub mod sweep;
 
-pub use poller::{Command, Event, Outcome, Poller, Wait};
+pub use poller::{Command, Event, Outcome, Poller, Role, Shared, Wait};
 pub use sweep::{PageRead, Sweep, SweepCommand, SweepEnd};
 
 #[cfg(target_arch = "wasm32")]
 pub mod fetch;
+#[cfg(target_arch = "wasm32")]
+pub mod share;

@@ -9,7 +9,7 @@ use wasm_bindgen::JsValue;
 /// The key is not among them: it is passed on its own and never stored with the
 /// rest. Both spellings are written out: converting between them would be code
 /// in every widget's download.
-pub const OPTION_NAMES: [(&str, &str); 11] = [
+pub const OPTION_NAMES: [(&str, &str); 12] = [
     ("batch-id", "batchId"),
     ("workspace-id", "workspaceId"),
     ("api-base", "apiBase"),
@@ -21,6 +21,7 @@ pub const OPTION_NAMES: [(&str, &str); 11] = [
     ("theme", "theme"),
     ("max-rows", "maxRows"),
     ("explorer", "explorer"),
+    ("share", "share"),
 ];
 
 /// The options a host set so far, as text, in the order of [`OPTION_NAMES`].

@@ -36,6 +36,11 @@ export interface BatchStatusOptions {
   /** Keep the chart's history in `sessionStorage` across a reload (default on; never the key). */
   chartStorage?: boolean | "on" | "off" | null;
   /**
+   * Share one poll with the other widgets and tabs of this origin watching the same batch,
+   * with the same API base and path, workspace, interval and key (default on).
+   */
+  share?: boolean | "on" | "off" | null;
+  /**
    * Sent as `x-api-key`. Omit (or empty) when a same-origin proxy adds it. Never stored in the DOM.
    * In `update()`: `undefined` (or leaving it out) keeps the key; `null` resets it, so no key is sent.
    */

@@ -91,8 +91,66 @@ function release(glue) {
 const ATTRIBUTES = [
   'batch-id', 'workspace-id', 'api-base', 'api-path', 'interval', 'timeout',
   'mask-phones', 'locale', 'theme', 'max-rows', 'explorer', 'page-size', 'allow-cancel',
-  'chart', 'chart-storage',
+  'chart', 'chart-storage', 'share',
 ];
+
+/**
+ * Joins the watchers of one batch in this browser (every widget and tab of
+ * this origin), so that one of them polls for all. The rules are the widget's
+ * (src/controller/poller.rs, src/controller/share.rs); this holds what only JS
+ * can hold for an instance that may crash: the batch's Web Lock, held by the
+ * leader, and its BroadcastChannel.
+ *
+ * `material` is what must be equal to share, the key among it: only its
+ * SHA-256 digest names the lock and the channel (SECURITY.md says why that is
+ * safe). `tell` hears 1 once this watcher has joined (it follows, and asks
+ * the leader for its last answer, which the leader's side answers here), 0
+ * when the lock makes it the leader, 2 when sharing is impossible here, and
+ * what the others post. Returns `send`: a message for the others, or null to
+ * leave; the instance's `lifeline` aborting (a crash) leaves too, so a crashed
+ * leader's lock passes on.
+ */
+function join(material, tell, lifeline) {
+  const quit = new AbortController();
+  const { signal } = quit;
+  let channel;
+  let last;
+  const leave = () => {
+    quit.abort();
+    channel?.close();
+  };
+  const hear = (what) => signal.aborted || tell(what);
+  lifeline?.addEventListener('abort', leave, { signal });
+  (async () => {
+    const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(material));
+    const name = `batch-status ${btoa(String.fromCharCode(...new Uint8Array(digest)))}`;
+    if (signal.aborted) return;
+    channel = new BroadcastChannel(name);
+    // 4 is a new follower asking for the last answer (the widget's own
+    // messages are 3 and answers).
+    channel.onmessage = ({ data }) => (data !== 4 ? hear(data) : last && channel.postMessage(last));
+    hear(1);
+    channel.postMessage(4);
+    // Held until this watcher leaves: then the next in line leads.
+    await navigator.locks.request(name, { signal }, () => {
+      hear(0);
+      return new Promise((resolve) => signal.addEventListener('abort', resolve));
+    });
+  })().catch(() => {
+    // No Web Locks, BroadcastChannel or SubtleCrypto (an insecure page, an
+    // opaque origin): this widget polls alone.
+    channel?.close();
+    hear(2);
+  });
+  return (message) => {
+    if (message === null) leave();
+    else {
+      // Only the leader posts answers (arrays): the last is kept for followers.
+      if (typeof message === 'object') last = message;
+      channel?.postMessage(message);
+    }
+  };
+}
 
 // What a widget loads on first use, each a wasm of its own that pages which
 // never use it never download: the calls explorer and CSV export (part 0,
@@ -236,7 +294,7 @@ class Runner {
     this.#glue = glue;
     this.#handle = this.#guarded(
       run,
-      () => glue.mountWidget(this.#host, this.#options(), (place, which) => this.#place(which, place)),
+      () => glue.mountWidget(this.#host, this.#options(), (place, which) => this.#place(which, place), join),
     );
     if (this.#paused) this.call((handle) => handle.pause());
     if (this.#wantExplorer) this.call((handle) => handle.showExplorer(true));

@@ -431,7 +431,7 @@ async fn mount_with(host: &Element, options: &[(&str, &str)]) -> WidgetHandle {
     for (name, value) in options {
         js_sys::Reflect::set(&object, &(*name).into(), &(*value).into()).unwrap();
     }
-    let handle = mount_widget(host.clone(), object.into(), None).expect("mounts");
+    let handle = mount_widget(host.clone(), object.into(), None, None).expect("mounts");
     yew::scheduler::flush().await;
     handle
 }
@@ -681,4 +681,119 @@ async fn the_deepest_screen_uses_at_most_a_quarter_of_the_stack() {
     handle.destroy();
     host.remove();
     root.remove();
+}
+
+/// The message a leader tells for `answer` read with `key`, and what a
+/// follower reads back from it.
+fn told_and_heard(
+    answer: batch_status_widget::controller::fetch::Answer,
+    key: &str,
+) -> (String, Option<batch_status_widget::controller::share::Told>) {
+    use batch_status_widget::config::ApiKey;
+    use batch_status_widget::controller::{fetch::read_status, share};
+    let (_, text) = read_status(&answer, None, &ApiKey::new(key));
+    let message = share::tell(1_000.0, &Ok(answer), text);
+    let json = js_sys::JSON::stringify(&message)
+        .unwrap()
+        .as_string()
+        .unwrap();
+    (json, share::read(&message))
+}
+
+#[wasm_bindgen_test]
+fn a_leaders_answer_reads_back_the_same_and_never_carries_the_key() {
+    use batch_status_widget::controller::fetch::Answer;
+    use batch_status_widget::controller::share::Told;
+    const KEY: &str = "sk_live_\"quoted\\slash/0123";
+    let clean = r#"{"id":"b","status":"processing","progress":{"total":3}}"#;
+    let (json, heard) = told_and_heard(
+        Answer {
+            status: 200,
+            retry_at: Some(5_000.0),
+            text: clean.into(),
+        },
+        KEY,
+    );
+    assert!(!json.contains("0123"), "{json}");
+    let Some(Told::Answer {
+        next_at,
+        answer: Some(Ok(answer)),
+    }) = heard
+    else {
+        panic!("a clean body is told as it came: {json}")
+    };
+    assert_eq!(
+        (next_at, answer.status, answer.retry_at),
+        (1_000.0, 200, Some(5_000.0))
+    );
+    assert_eq!(answer.text.as_string().as_deref(), Some(clean));
+    // An echo of the key, however it is written, keeps the body at home.
+    let escaped: String = KEY
+        .chars()
+        .map(|c| format!("\\u{:04x}", c as u32))
+        .collect();
+    let json_key = KEY.replace('\\', "\\\\").replace('"', "\\\"");
+    for echo in [
+        json_key.clone(),
+        escaped,
+        format!("{}\u{200B}{}", &json_key[..5], &json_key[5..]),
+    ] {
+        for status in [200, 401] {
+            let body = format!(r#"{{"id":"b","status":"processing","error":"key {echo}"}}"#);
+            let (json, heard) = told_and_heard(
+                Answer {
+                    status,
+                    retry_at: None,
+                    text: body.into(),
+                },
+                KEY,
+            );
+            for window in KEY.as_bytes().windows(8) {
+                let run = std::str::from_utf8(window).unwrap();
+                assert!(!json.contains(run), "{run:?} told in {json}");
+            }
+            assert!(
+                matches!(heard, Some(Told::Answer { answer: None, .. })),
+                "withheld: {json}"
+            );
+        }
+    }
+    // A body that is not JSON has nothing that is read: it is told empty.
+    let (json, _) = told_and_heard(
+        Answer {
+            status: 502,
+            retry_at: None,
+            text: format!("<h1>{KEY}</h1>").into(),
+        },
+        KEY,
+    );
+    assert!(!json.contains("0123"), "{json}");
+}
+
+#[wasm_bindgen_test]
+fn failures_parts_and_refreshes_read_back_as_sent() {
+    use batch_status_widget::controller::share::{read, tell, Told};
+    use batch_status_widget::controller::Role;
+    for error in [
+        PollError::Network,
+        PollError::Timeout { after_ms: 10_000.0 },
+        PollError::TooLarge { bytes: 3_000_000 },
+    ] {
+        let message = tell(f64::INFINITY, &Err(error.clone()), None);
+        let Some(Told::Answer {
+            next_at,
+            answer: Some(Err(heard)),
+        }) = read(&message)
+        else {
+            panic!("{error:?} is told")
+        };
+        assert_eq!((next_at, heard), (f64::INFINITY, error));
+    }
+    for (number, role) in [(0, Role::Leader), (1, Role::Follower), (2, Role::Solo)] {
+        assert!(matches!(read(&JsValue::from(number)), Some(Told::Role(r)) if r == role));
+    }
+    assert!(matches!(read(&JsValue::from(3)), Some(Told::Refresh)));
+    for other in [JsValue::from(9), JsValue::from_str("last"), JsValue::NULL] {
+        assert!(read(&other).is_none(), "{other:?} is not understood");
+    }
 }

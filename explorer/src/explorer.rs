@@ -237,7 +237,8 @@ impl Explorer {
                     with(&me, |explorer| explorer.drive(Event::Timer))
                 }));
             }
-            Command::Idle | Command::Stop => self.timer = None,
+            // The explorer's poller is always solo: it never awaits a leader.
+            Command::Idle | Command::Stop | Command::Await { .. } => self.timer = None,
         }
     }
 

@@ -6,10 +6,10 @@ use crate::config::{whole_number, ApiKey, Settings};
 use crate::model::mask::scrub;
 use crate::model::PollError;
 use crate::wire::{BatchStatus, ErrorBody, Json};
-use js_sys::{Array, Object, Reflect, Uint8Array};
+use js_sys::{Object, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{AbortSignal, Blob, ReadableStreamDefaultReader, Response};
+use web_sys::{AbortSignal, Blob, Response};
 
 #[wasm_bindgen]
 extern "C" {
@@ -27,28 +27,62 @@ pub const MAX_BODY_BYTES: usize = 2_000_000;
 pub enum Fetched {
     /// A body, word for word the one before: nothing to parse, nothing to redraw.
     Same,
-    /// A new status, and its body as text, to compare the next one with.
-    New(BatchStatus, JsValue),
+    /// A new status, and its body as text to compare the next one with, if it
+    /// held no trace of the key (only such a body is told to other watchers).
+    New(BatchStatus, Option<JsValue>),
 }
 
-/// Fetches the batch status once and parses it, unless its body is the
-/// `previous` one. `signal` aborts the request (the caller's timeout, or the
-/// widget going away).
+/// An answer as it came, before it is read: what a leader tells the other
+/// watchers of its batch, so that each reads it as if it had fetched it.
+pub struct Answer {
+    /// The HTTP status.
+    pub status: u16,
+    /// When `Retry-After` allows the next request, epoch ms.
+    pub retry_at: Option<f64>,
+    /// The body, as a JS string.
+    pub text: JsValue,
+}
+
+/// Fetches the batch status once. `signal` aborts the request (the caller's
+/// timeout, or the widget going away).
 pub async fn fetch_status(
     settings: &Settings,
     api_key: &ApiKey,
     signal: &AbortSignal,
+) -> Result<Answer, PollError> {
+    fetch_text(
+        &settings.status_url(),
+        request_init(settings, api_key, signal),
+    )
+    .await
+}
+
+/// Reads a status answer, unless its body is the `previous` one. Also gives
+/// the body as it may be told to other watchers: `None` if it held a trace of
+/// the key (see [`scrub`]).
+pub fn read_status(
+    answer: &Answer,
     previous: Option<JsValue>,
-) -> Result<Fetched, PollError> {
-    let init = request_init(settings, api_key, signal);
-    let (status, retry_after_ms, text) = fetch_text(&settings.status_url(), init).await?;
+    api_key: &ApiKey,
+) -> (Result<Fetched, PollError>, Option<JsValue>) {
     // Comparing two JS strings is one call; parsing is thousands.
-    if (200..300).contains(&status) && previous.is_some_and(|previous| previous == text) {
-        return Ok(Fetched::Same);
+    if (200..300).contains(&answer.status)
+        && previous.is_some_and(|previous| previous == answer.text)
+    {
+        return (Ok(Fetched::Same), Some(answer.text.clone()));
     }
-    let body = read_json(status, retry_after_ms, &text, api_key)?;
-    let parsed = BatchStatus::from_json(&body).ok_or(PollError::Malformed)?;
-    Ok(Fetched::New(parsed, text))
+    let (body, clean) = parse_scrubbed(answer, api_key);
+    // A body that is not JSON has nothing that is read: it is told empty.
+    let told = match body {
+        None => Some(JsValue::from_str("")),
+        Some(_) => clean.then(|| answer.text.clone()),
+    };
+    let parsed = judge(answer, body)
+        .and_then(|body| BatchStatus::from_json(&body).ok_or(PollError::Malformed));
+    (
+        parsed.map(|status| Fetched::New(status, told.clone())),
+        told,
+    )
 }
 
 /// Fetches `url` with `init` (from [`request_init`] or [`cancel_init`]) and
@@ -56,8 +90,8 @@ pub async fn fetch_status(
 /// is a [`PollError::Http`] with its `{error, message}` and `Retry-After`; a
 /// success that is not JSON is [`PollError::Malformed`].
 pub async fn fetch_json(url: &str, init: Object, api_key: &ApiKey) -> Result<Json, PollError> {
-    let (status, retry_after_ms, text) = fetch_text(url, init).await?;
-    read_json(status, retry_after_ms, &text, api_key)
+    let answer = fetch_text(url, init).await?;
+    judge(&answer, parse_scrubbed(&answer, api_key).0)
 }
 
 /// The init object of a request: the workspace and key headers, no caching,
@@ -104,44 +138,54 @@ pub fn cancel_init(settings: &Settings, api_key: &ApiKey, signal: &AbortSignal) 
     init
 }
 
-/// Fetches `url` with `init`: the HTTP status, the `Retry-After` wait, and
+/// Fetches `url` with `init`: the HTTP status, the `Retry-After` moment, and
 /// the body as a JS string.
-async fn fetch_text(url: &str, init: Object) -> Result<(u16, Option<f64>, JsValue), PollError> {
+async fn fetch_text(url: &str, init: Object) -> Result<Answer, PollError> {
     let response: Response =
         JsFuture::from(gloo_utils::window().fetch_with_str_and_init(url, init.unchecked_ref()))
             .await
             .map_err(|_| PollError::Network)?
             .unchecked_into();
-    let status = response.status();
-    let retry_after_ms = response
+    let now = js_sys::Date::now();
+    let retry_at = response
         .headers()
         .get("retry-after")
         .ok()
         .flatten()
         .and_then(|v| {
-            parse_retry_after(&v, js_sys::Date::now(), |date| {
+            parse_retry_after(&v, now, |date| {
                 Some(js_sys::Date::parse(date)).filter(|ms| !ms.is_nan())
             })
-        });
-    Ok((status, retry_after_ms, read_capped(response).await?))
+        })
+        .map(|ms| now + ms);
+    Ok(Answer {
+        status: response.status(),
+        retry_at,
+        text: read_capped(response).await?,
+    })
 }
 
-/// Parses a body of an answer with `status`, scrubbed of the key.
-fn read_json(
-    status: u16,
-    retry_after_ms: Option<f64>,
-    text: &JsValue,
-    api_key: &ApiKey,
-) -> Result<Json, PollError> {
-    let mut body = parse_json_text(text);
-    if let (Some(body), Some(key)) = (body.as_mut(), api_key.header_value()) {
-        scrub(body, key);
-    }
+/// Parses the body of `answer`, every string scrubbed of the key; also says
+/// whether it held no trace of the key (see [`scrub`]).
+fn parse_scrubbed(answer: &Answer, api_key: &ApiKey) -> (Option<Json>, bool) {
+    let mut body = parse_json_text(&answer.text);
+    let clean = match (body.as_mut(), api_key.header_value()) {
+        (Some(body), Some(key)) => scrub(body, key),
+        _ => true,
+    };
+    (body, clean)
+}
+
+/// What an answer with this (parsed) body means: an error status is a
+/// [`PollError::Http`] with its `{error, message}` and `Retry-After`; a success
+/// that is not JSON is [`PollError::Malformed`].
+fn judge(answer: &Answer, body: Option<Json>) -> Result<Json, PollError> {
+    let status = answer.status;
     if !(200..300).contains(&status) {
         return Err(PollError::Http {
             status,
             body: body.as_ref().map(ErrorBody::from_json).unwrap_or_default(),
-            retry_after_ms,
+            retry_after_ms: answer.retry_at.map(|at| at - js_sys::Date::now()),
         });
     }
     body.ok_or(PollError::Malformed)
@@ -149,8 +193,10 @@ fn read_json(
 
 /// Reads the body as one JS string (the browser decodes the UTF-8; the text is
 /// never copied into the wasm), refusing anything past [`MAX_BODY_BYTES`]: by
-/// its `Content-Length` when it has one, otherwise by counting the chunks of
-/// the stream as they come, so nothing larger is ever held.
+/// its `Content-Length`, before reading it, when it has one; and always by the
+/// size of the whole body, which the browser gathers as a `Blob` (kept out of
+/// the page's memory, on disk when large) and measures before any of it is
+/// decoded. The request's timeout bounds how long a body can take to come.
 async fn read_capped(response: web_sys::Response) -> Result<JsValue, PollError> {
     let declared = response
         .headers()
@@ -162,36 +208,15 @@ async fn read_capped(response: web_sys::Response) -> Result<JsValue, PollError> 
     if let Some(bytes) = declared.filter(|b| *b > MAX_BODY_BYTES) {
         return Err(PollError::TooLarge { bytes });
     }
-    if declared.is_some() {
-        // The common case, and the fast one: the browser reads and decodes the
-        // body it already knows the size of, and the text stays a JS string.
-        let text = response.text().map_err(|_| PollError::Network)?;
-        return JsFuture::from(text).await.map_err(|_| PollError::Network);
+    let blob = response.blob().map_err(|_| PollError::Network)?;
+    let blob: Blob = JsFuture::from(blob)
+        .await
+        .map_err(|_| PollError::Network)?
+        .unchecked_into();
+    let bytes = blob.size() as usize;
+    if bytes > MAX_BODY_BYTES {
+        return Err(PollError::TooLarge { bytes });
     }
-    let Some(stream) = response.body() else {
-        return Ok(JsValue::from_str(""));
-    };
-    let reader: ReadableStreamDefaultReader = stream.get_reader().unchecked_into();
-    let chunks = Array::new();
-    let mut bytes = 0;
-    loop {
-        let chunk = JsFuture::from(reader.read())
-            .await
-            .map_err(|_| PollError::Network)?;
-        if Reflect::get(&chunk, &"done".into()).map_or(true, |done| done.is_truthy()) {
-            break;
-        }
-        let value: Uint8Array = Reflect::get(&chunk, &"value".into())
-            .map_err(|_| PollError::Network)?
-            .unchecked_into();
-        bytes += value.length() as usize;
-        if bytes > MAX_BODY_BYTES {
-            let _ = reader.cancel();
-            return Err(PollError::TooLarge { bytes });
-        }
-        chunks.push(&value);
-    }
-    let blob = Blob::new_with_u8_array_sequence(&chunks).map_err(|_| PollError::Malformed)?;
     JsFuture::from(blob.text())
         .await
         .map_err(|_| PollError::Malformed)

@@ -5,8 +5,12 @@
 //! number, and answers with the one [`Command`] to carry out next. It knows no
 //! browser type, so host tests drive it through any sequence of events; the
 //! widget component only carries its commands out.
+//!
+//! Widgets that watch the same batch share one poll (see [`Role`]): the
+//! leader's poller fetches, and every follower's poller takes the leader's
+//! answers and schedule instead of fetching, under the same rules.
 
-use super::schedule::{backoff_ms, FLOOR_MS, RETRY_AFTER_CAP_MS};
+use super::schedule::{backoff_ms, AWAIT_GRACE_MS, FLOOR_MS, RETRY_AFTER_CAP_MS};
 use crate::model::PollError;
 
 /// What the shell does next.
@@ -19,6 +23,18 @@ pub enum Command {
         generation: u32,
         /// When the request times out.
         deadline: f64,
+    },
+    /// A follower's poll is due: take the leader's next answer, reported as
+    /// [`Shared::Heard`], or report [`Event::Answered`] with `generation` and a
+    /// timeout at `deadline` (epoch ms). With `refresh`, ask the leader to
+    /// poll now.
+    Await {
+        /// A timeout answers this generation.
+        generation: u32,
+        /// When to give up waiting.
+        deadline: f64,
+        /// Whether the leader is asked to poll now.
+        refresh: bool,
     },
     /// Set the timer for this moment (epoch ms) and report [`Event::Timer`] then.
     WaitUntil(f64),
@@ -67,6 +83,41 @@ pub enum Event<'a> {
     Restart,
 }
 
+/// Something that happened to a widget that shares its batch's poll (see
+/// [`Poller::share`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Shared<'a> {
+    /// This widget's part in the poll of its batch changed.
+    Role(Role),
+    /// The leader's answer, told to a follower (or one still joining), with the
+    /// moment (epoch ms) the leader polls next, or infinity when it has stopped.
+    Heard {
+        /// How the leader's poll went.
+        outcome: Outcome<'a>,
+        /// The leader's next poll.
+        next_at: f64,
+    },
+    /// The leader's answer held a trace of the key, so it was not told: a
+    /// follower fetches its next answer itself.
+    Withheld,
+}
+
+/// A widget's part in polling its batch when watchers of the same batch share
+/// one poll (the same source, workspace, interval and key, in any tab of the
+/// browser).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// Polls for itself alone: sharing is off or impossible here.
+    Solo,
+    /// Not among the batch's watchers yet (or no longer, while hidden or
+    /// paused): nothing starts until it knows whether another leads.
+    Joining,
+    /// Polls, and tells the other watchers every answer.
+    Leader,
+    /// Never polls: takes the leader's answers, and asks it for a refresh.
+    Follower,
+}
+
 /// Why the next poll waits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Wait {
@@ -96,6 +147,13 @@ pub struct Poller {
     stopped: bool,
     hidden: bool,
     paused: bool,
+    role: Role,
+    /// The next [`Command::Await`] asks the leader to poll now.
+    refresh: bool,
+    /// The leader withheld its answer: the next poll is this follower's own.
+    fetch_own: bool,
+    /// The generation under way is a follower's wait, not a request.
+    awaiting: bool,
 }
 
 impl Poller {
@@ -114,6 +172,10 @@ impl Poller {
             stopped: true,
             hidden: false,
             paused: false,
+            role: Role::Solo,
+            refresh: false,
+            fetch_own: false,
+            awaiting: false,
         }
     }
 
@@ -135,10 +197,15 @@ impl Poller {
             Event::Paused(paused) => self.paused = paused,
             Event::Refresh => {
                 // An explicit act: it ends a stop and cuts a backoff short, but it
-                // never asks before the server said it may be asked again.
+                // never asks before the server said it may be asked again. A
+                // follower asks the leader, whose rules say the same.
                 if self.in_flight.is_none() {
+                    let asked = now.max(self.hold_until);
+                    // A follower asks the leader only for a poll sooner than
+                    // the leader's own next one.
+                    self.refresh = asked < self.due_at || self.stopped;
                     self.stopped = false;
-                    self.due_at = now.max(self.hold_until);
+                    self.due_at = asked;
                 }
             }
             Event::Interval(ms) => {
@@ -161,6 +228,51 @@ impl Poller {
             }
         }
         self.next(now)
+    }
+
+    /// Whether a follower's wait for the leader is under way.
+    fn waiting(&self) -> bool {
+        self.awaiting && self.in_flight.is_some()
+    }
+
+    /// Applies `event` of a shared poll, seen at `now` (epoch ms), and says
+    /// what to do next. Kept apart from [`Poller::handle`], so the pollers
+    /// that never share (the explorer's, the export's) carry none of it.
+    pub fn share(&mut self, event: Shared, now: f64) -> Command {
+        match event {
+            Shared::Role(role) => self.set_role(role, now),
+            Shared::Heard { outcome, next_at } => {
+                if self.listens() {
+                    // The leader's answer ends a follower's wait as its own
+                    // answer would, and its schedule becomes this one's.
+                    self.in_flight = None;
+                    self.answered(outcome, 0.5, now);
+                    if self.wait != Wait::RetryAfter {
+                        self.due_at = next_at.max(self.hold_until);
+                    }
+                }
+            }
+            Shared::Withheld => {
+                if self.role == Role::Follower && self.waiting() {
+                    self.in_flight = None;
+                    self.fetch_own = true;
+                    self.due_at = now.max(self.hold_until);
+                }
+            }
+        }
+        self.next(now)
+    }
+
+    fn set_role(&mut self, role: Role, now: f64) {
+        if self.waiting() {
+            // A follower's wait ends with its part: a new leader polls at once
+            // (the old one left mid-poll), one that left waits to rejoin.
+            self.in_flight = None;
+            self.due_at = now.max(self.hold_until);
+        }
+        // A new follower keeps its schedule (a backoff, say): the shell asks
+        // the leader for its last answer, which comes as any answer does.
+        self.role = role;
     }
 
     fn answered(&mut self, outcome: Outcome, jitter: f64, now: f64) {
@@ -194,7 +306,7 @@ impl Poller {
         if self.stopped {
             return Command::Stop;
         }
-        if self.in_flight.is_some() || self.hidden || self.paused {
+        if self.in_flight.is_some() || self.hidden || self.paused || self.role == Role::Joining {
             return Command::Idle;
         }
         if self.due_at > now {
@@ -202,9 +314,22 @@ impl Poller {
         }
         self.generation = self.generation.wrapping_add(1);
         self.in_flight = Some(self.generation);
+        let (generation, deadline) = (self.generation, now + self.timeout_ms);
+        let refresh = std::mem::take(&mut self.refresh);
+        self.awaiting = self.role == Role::Follower && !std::mem::take(&mut self.fetch_own);
+        if self.awaiting {
+            // The leader's own timeout comes first: its answer, even a
+            // timeout, is what a follower shows.
+            let deadline = deadline + AWAIT_GRACE_MS;
+            return Command::Await {
+                generation,
+                deadline,
+                refresh,
+            };
+        }
         Command::Fetch {
-            generation: self.generation,
-            deadline: now + self.timeout_ms,
+            generation,
+            deadline,
         }
     }
 
@@ -213,7 +338,25 @@ impl Poller {
         self.timeout_ms = bounded(timeout_ms);
     }
 
-    /// Whether a request is under way.
+    /// This widget's part in its batch's poll.
+    pub fn role(&self) -> Role {
+        self.role
+    }
+
+    /// Whether this widget should be among its batch's watchers now: sharing
+    /// is on, and the page is shown and the widget not paused (a hidden tab
+    /// never leads, and a paused widget leaves the lead to the others).
+    pub fn in_group(&self) -> bool {
+        self.role != Role::Solo && !self.hidden && !self.paused
+    }
+
+    /// Whether the leader's answers are taken in: while following, or while
+    /// joining (a leader's answer may come before the lock says who leads).
+    pub fn listens(&self) -> bool {
+        matches!(self.role, Role::Follower | Role::Joining)
+    }
+
+    /// Whether a request (or a follower's wait) is under way.
     pub fn in_flight(&self) -> bool {
         self.in_flight.is_some()
     }
@@ -247,3 +390,6 @@ fn bounded(ms: f64) -> f64 {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod share_tests;

@@ -5,6 +5,9 @@
 pub const BACKOFF_CAP_MS: f64 = 60_000.0;
 /// The longest `Retry-After` the widget honours; beyond it, it tries again anyway.
 pub const RETRY_AFTER_CAP_MS: f64 = 3_600_000.0;
+/// How much longer than the leader a follower waits for an answer before it
+/// counts the poll as timed out: the leader's own timeout is told first.
+pub const AWAIT_GRACE_MS: f64 = 1_000.0;
 /// The shortest wait before any request.
 pub const FLOOR_MS: f64 = 1_000.0;
 

@@ -194,7 +194,8 @@ impl Sweep {
                 }
             }
             Command::WaitUntil(at) => SweepCommand::WaitUntil(at),
-            Command::Idle => SweepCommand::Idle,
+            // A sweep's poller is always solo: it never awaits a leader.
+            Command::Idle | Command::Await { .. } => SweepCommand::Idle,
             Command::Stop => {
                 // Stopped on a failure that asking again cannot fix.
                 self.end = Some(SweepEnd::Failed);

@@ -25,6 +25,8 @@ pub struct WidgetHandle {
     /// Called with a place for a part loaded on first use (and its [`Place`] number) when
     /// it appears, and `null` when it goes.
     explore: Option<js_sys::Function>,
+    /// The shell's `join`, to share a poll with the batch's other watchers.
+    join: Option<js_sys::Function>,
     app: Option<AppHandle<Widget>>,
 }
 
@@ -60,6 +62,7 @@ impl WidgetHandle {
                 event => announce(&host, &event, &batch_id, &workspace_id, mask),
             }),
             explorer_request: self.explorer_request,
+            join: self.join.clone(),
         }
     }
 
@@ -152,11 +155,14 @@ impl WidgetHandle {
 /// `interval` and `timeout` (seconds), `maskPhones`, `locale`, `theme`, `maxRows`
 /// and `apiKey`; attribute-style names (`batch-id`) work too. `explore` is told
 /// where the calls explorer and the cancel control go (see [`WidgetEvent::Place`]).
+/// `join` lets widgets watching the same batch share one poll (see
+/// [`crate::controller::share`]); without it the widget polls alone.
 #[wasm_bindgen(js_name = mountWidget)]
 pub fn mount_widget(
     element: Element,
     options: JsValue,
     explore: Option<js_sys::Function>,
+    join: Option<js_sys::Function>,
 ) -> Result<WidgetHandle, JsValue> {
     let root = shadow_root_of(&element)?;
     let mut parsed = Options::default();
@@ -170,6 +176,7 @@ pub fn mount_widget(
         refresh_token: 0,
         explorer_request: (0, false),
         explore,
+        join,
         app: None,
     };
     handle.mount();

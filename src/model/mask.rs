@@ -45,10 +45,12 @@ fn is_hidden(c: char) -> bool {
 /// together again on screen), then the key hidden (see [`Redactor`]). Every text
 /// the widget shows or sends on, from any field, has passed through here. A key
 /// too short to hide leaves the body as it is.
-pub fn scrub(value: &mut Json, secret: &str) {
-    if let Some(redactor) = Redactor::new(secret) {
-        redactor.scrub(value);
-    }
+///
+/// Says whether the body held no trace of the key in any string: only such a
+/// body may be told to other watchers of the batch (SECURITY.md). A key too
+/// short to look for never counts as absent.
+pub fn scrub(value: &mut Json, secret: &str) -> bool {
+    Redactor::new(secret).is_some_and(|redactor| !redactor.scrub(value))
 }
 
 /// What a redacted secret reads as.
@@ -134,20 +136,29 @@ impl<'a> Redactor<'a> {
         Some(out)
     }
 
-    /// Cleans and redacts every string in `value`, in place.
-    fn scrub(&self, value: &mut Json) {
+    /// Cleans and redacts every string in `value`, in place; says whether any
+    /// trace of the secret was there. Field names are left as they are: they
+    /// are only looked up, never shown.
+    fn scrub(&self, value: &mut Json) -> bool {
         match value {
             Json::String(text) => {
                 if text.chars().any(is_hidden) {
                     *text = visible_text(text);
                 }
-                if let Some(redacted) = self.redact(text) {
+                let redacted = self.redact(text);
+                let found = redacted.is_some();
+                if let Some(redacted) = redacted {
                     *text = redacted;
                 }
+                found
             }
-            Json::Array(items) => items.iter_mut().for_each(|item| self.scrub(item)),
-            Json::Object(pairs) => pairs.iter_mut().for_each(|(_, item)| self.scrub(item)),
-            _ => {}
+            Json::Array(items) => items
+                .iter_mut()
+                .fold(false, |found, item| self.scrub(item) | found),
+            Json::Object(pairs) => pairs
+                .iter_mut()
+                .fold(false, |found, (_, item)| self.scrub(item) | found),
+            _ => false,
         }
     }
 }
@@ -259,7 +270,7 @@ mod tests {
                 _ => body["message"] = said,
             }
             let mut json: Json = serde_json::from_str(&body.to_string()).unwrap();
-            scrub(&mut json, &key);
+            prop_assert!(!scrub(&mut json, &key), "an echo of the key counts as a trace");
             let status = BatchStatus::from_json(&json).unwrap();
             let error = PollError::Http { status: 401, body: ErrorBody::from_json(&json), retry_after_ms: None };
             let shown = format!(
@@ -272,6 +283,34 @@ mod tests {
                 let run = std::str::from_utf8(window).unwrap();
                 prop_assert!(!shown.contains(run), "{run:?} in {shown}");
             }
+        }
+
+        /// A body is told to other watchers only if it holds no trace of the
+        /// key: a run of eight of its characters in any string, at any depth,
+        /// written plainly or as JSON escapes.
+        #[test]
+        fn a_body_counts_as_clean_only_without_a_trace_of_the_key(
+            key in "[A-Za-z0-9_]{12,40}", words in prop::collection::vec("[a-z ]{0,12}", 1..6),
+            place in 0usize..3, at in 0usize..5, escaped in any::<bool>(),
+        ) {
+            let trace = &key[at..at + 8];
+            let written = if escaped {
+                trace.chars().map(|c| format!("\\u{:04x}", c as u32)).collect()
+            } else {
+                trace.to_owned()
+            };
+            let texts: Vec<String> = words.iter().map(|w| format!("\"{w}\"")).collect();
+            let clean = format!("{{\"id\":\"b\",\"list\":[{}]}}", texts.join(","));
+            let traced = match place {
+                0 => format!("{{\"id\":\"b{written}\",\"list\":[{}]}}", texts.join(",")),
+                1 => format!("{{\"id\":\"b\",\"list\":[{},\"x{written}\"]}}", texts.join(",")),
+                _ => format!("{{\"id\":{{\"deep\":[\"{written}\"]}}}}"),
+            };
+            let mut body: Json = serde_json::from_str(&clean).unwrap();
+            prop_assert!(scrub(&mut body, &key));
+            let mut body: Json = serde_json::from_str(&traced).unwrap();
+            prop_assert!(!scrub(&mut body, &key), "{traced}");
+            prop_assert!(!scrub(&mut Json::Null, "abc"), "a key too short to look for");
         }
 
         #[test]

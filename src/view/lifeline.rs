@@ -19,6 +19,11 @@ pub fn set(signal: AbortSignal) {
     LIFELINE.with(|lifeline| *lifeline.borrow_mut() = Some(signal));
 }
 
+/// This instance's lifeline, if the shell gave it one.
+pub fn signal() -> Option<AbortSignal> {
+    LIFELINE.with(|lifeline| lifeline.borrow().clone())
+}
+
 /// A listener on the document. Removed when dropped, or when the lifeline is cut.
 pub struct DocumentListener {
     kind: &'static str,

@@ -12,8 +12,9 @@ use super::batch_view::{batch_view, fresh_ms, BatchViewProps, ExplorerControl, P
 use super::intl::Intl;
 use super::lifeline::DocumentListener;
 use crate::config::{ApiKey, Settings, SettingsError};
-use crate::controller::fetch::{fetch_status, Fetched};
-use crate::controller::{Command, Event, Outcome, Poller, Wait};
+use crate::controller::fetch::{fetch_status, read_status, Answer, Fetched};
+use crate::controller::share::{self, Share, Told};
+use crate::controller::{Command, Event, Outcome, Poller, Role, Shared, Wait};
 use crate::model::{clock_face, next_change, ClockTimes, EtaEstimator, PollError};
 use crate::wire::BatchStatus;
 use gloo_timers::callback::Timeout;
@@ -80,6 +81,11 @@ pub struct WidgetProps {
     /// `openExplorer()`, or the explorer's own Close.
     #[prop_or_default]
     pub explorer_request: (u32, bool),
+    /// The shell's `join`, through which widgets watching the same batch
+    /// share one poll (see [`crate::controller::share`]); without it the
+    /// widget polls alone.
+    #[prop_or_default]
+    pub join: Option<js_sys::Function>,
 }
 
 /// Messages of [`Widget`].
@@ -87,7 +93,10 @@ pub enum Msg {
     /// The wait timer went off.
     Timer,
     /// A poll of the given generation ended.
-    Done(u32, Box<Result<Fetched, PollError>>),
+    Done(u32, Box<Result<Answer, PollError>>),
+    /// The shell or another watcher of the batch told something (see
+    /// [`share::read`]).
+    Told(wasm_bindgen::JsValue),
     /// The request of the given generation ran out of time.
     TimedOut(u32),
     /// The page was hidden or shown.
@@ -101,11 +110,21 @@ pub enum Msg {
     ToggleExplorer,
 }
 
-/// A request under way: its generation, the means to abort it, and its timeout.
+/// A request under way, or a follower's wait for the leader's answer: its
+/// generation, the means to abort a request, and its timeout.
 struct InFlight {
     generation: u32,
-    abort: AbortController,
+    abort: Option<AbortController>,
     _timeout: Timeout,
+}
+
+/// Whose poll an answer is.
+#[derive(Clone, Copy)]
+enum Via {
+    /// This widget's own request of this generation.
+    Own(u32),
+    /// The leader's, polling next at `next_at` (epoch ms).
+    Heard { next_at: f64 },
 }
 
 /// The polling widget component.
@@ -113,8 +132,11 @@ pub struct Widget {
     intl: Rc<Intl>,
     poller: Poller,
     status: Option<Rc<BatchStatus>>,
-    /// The body `status` was read from, to tell an unchanged answer at once.
+    /// The body `status` was read from, to tell an unchanged answer at once
+    /// (none if it held a trace of the key).
     body: Option<wasm_bindgen::JsValue>,
+    /// This widget among the watchers of its batch, while it is one.
+    share: Option<Share>,
     received_at: Option<f64>,
     eta: EtaEstimator,
     /// When the batch should finish, epoch ms: estimated once per answer.
@@ -155,17 +177,52 @@ impl Widget {
     /// Reports `event` to the poller and carries out its answer.
     fn drive(&mut self, ctx: &Context<Self>, event: Event) {
         self.now = now_ms();
-        if self.settings_error.is_some() {
-            // Nothing is fetched until the settings change (see `restart`).
-            return;
+        if self.settings_error.is_none() {
+            let command = self.poller.handle(event, self.now);
+            self.carry_out(ctx, command);
         }
-        match self.poller.handle(event, self.now) {
+    }
+
+    /// Reports `event` of the shared poll to the poller and carries out its
+    /// answer.
+    fn drive_shared(&mut self, ctx: &Context<Self>, event: Shared) {
+        self.now = now_ms();
+        if self.settings_error.is_none() {
+            let command = self.poller.share(event, self.now);
+            self.carry_out(ctx, command);
+        }
+    }
+
+    /// Carries out the poller's `command`. Nothing is fetched while the
+    /// settings cannot be used (see `restart`).
+    fn carry_out(&mut self, ctx: &Context<Self>, command: Command) {
+        match command {
             Command::Fetch {
                 generation,
                 deadline,
+            }
+            | Command::Await {
+                generation,
+                deadline,
+                ..
             } => {
                 self.timer = None;
-                self.start_request(ctx, generation, deadline);
+                let abort = match command {
+                    // A follower waits for the leader's answer; a refresh asks
+                    // the leader to poll now.
+                    Command::Await { refresh, .. } => {
+                        if let (Some(share), true) = (&self.share, refresh) {
+                            share.post(&3.into());
+                        }
+                        None
+                    }
+                    _ => self.start_request(ctx, generation),
+                };
+                self.in_flight = Some(InFlight {
+                    generation,
+                    abort,
+                    _timeout: self.wake_at(ctx, deadline, Msg::TimedOut(generation)),
+                });
             }
             Command::WaitUntil(at) => {
                 if self.timer.as_ref().map(|(set, _)| *set) != Some(at) {
@@ -174,13 +231,46 @@ impl Widget {
             }
             Command::Idle | Command::Stop => self.timer = None,
         }
+        self.follow_group(ctx);
+        if !self.poller.in_flight() {
+            // A follower's wait ends when the leader's answer comes or its
+            // part changes, without an answer of its own.
+            self.cancel_request();
+        }
+        self.show_busy();
         self.update_clock(ctx);
+    }
+
+    /// Joins the watchers of the batch, or leaves them, as the poller says
+    /// this widget should be among them ([`Poller::in_group`]).
+    fn follow_group(&mut self, ctx: &Context<Self>) {
+        let member = self.poller.in_group();
+        if member == self.share.is_some() {
+            return;
+        }
+        self.share = None;
+        if !member {
+            // Hidden or paused: no longer leading or following until it rejoins.
+            if self.poller.role() != Role::Solo {
+                self.poller.share(Shared::Role(Role::Joining), self.now);
+            }
+            return;
+        }
+        let props = ctx.props();
+        if let Some(join) = &props.join {
+            let link = ctx.link().clone();
+            let material = props.settings.share_material(&props.api_key);
+            self.share = Some(Share::join(join, &material, move |told| {
+                link.send_message(Msg::Told(told))
+            }));
+        }
     }
 
     /// Forgets everything about the previous batch and polls the new one, once
     /// its settings and key can be sent.
     fn restart(&mut self, ctx: &Context<Self>) {
         self.cancel_request();
+        self.share = None;
         self.status = None;
         self.body = None;
         self.received_at = None;
@@ -197,7 +287,12 @@ impl Widget {
                 props.on_event.emit(WidgetEvent::Settings(problem.clone()));
                 self.update_clock(ctx);
             }
-            None => self.drive(ctx, Event::Restart),
+            None => {
+                let sharing = props.settings.share && props.join.is_some();
+                let role = if sharing { Role::Joining } else { Role::Solo };
+                self.poller.share(Shared::Role(role), self.now);
+                self.drive(ctx, Event::Restart)
+            }
         }
     }
 
@@ -212,33 +307,25 @@ impl Widget {
     }
 
     fn cancel_request(&mut self) {
-        if let Some(request) = self.in_flight.take() {
-            request.abort.abort();
+        if let Some(abort) = self.in_flight.take().and_then(|request| request.abort) {
+            abort.abort();
         }
     }
 
-    fn start_request(&mut self, ctx: &Context<Self>, generation: u32, deadline: f64) {
-        let Ok(abort) = AbortController::new() else {
-            return;
-        };
+    /// Starts the request of `generation`; gives the means to abort it.
+    fn start_request(&self, ctx: &Context<Self>, generation: u32) -> Option<AbortController> {
+        let abort = AbortController::new().ok()?;
         let props = ctx.props();
-        let timeout = self.wake_at(ctx, deadline, Msg::TimedOut(generation));
         let (settings, api_key, signal) = (
             props.settings.clone(),
             props.api_key.clone(),
             abort.signal(),
         );
-        let previous = self.status.as_ref().and(self.body.clone());
         ctx.link().send_future(async move {
-            let result = fetch_status(&settings, &api_key, &signal, previous).await;
+            let result = fetch_status(&settings, &api_key, &signal).await;
             Msg::Done(generation, Box::new(result))
         });
-        self.in_flight = Some(InFlight {
-            generation,
-            abort,
-            _timeout: timeout,
-        });
-        self.show_busy();
+        Some(abort)
     }
 
     /// Sets the card's `aria-busy` to whether a request is under way: a poll
@@ -263,22 +350,79 @@ impl Widget {
         }
     }
 
+    /// Reads an answer, this widget's own or the leader's, the same way.
+    /// Also gives its body as it may be told to other watchers.
+    fn read(
+        &self,
+        ctx: &Context<Self>,
+        answer: &Result<Answer, PollError>,
+    ) -> (Result<Fetched, PollError>, Option<wasm_bindgen::JsValue>) {
+        match answer {
+            Ok(answer) => {
+                let previous = self.status.as_ref().and(self.body.clone());
+                read_status(answer, previous, &ctx.props().api_key)
+            }
+            Err(error) => (Err(error.clone()), None),
+        }
+    }
+
+    /// Takes in this widget's own answer of `generation`, and tells it to the
+    /// other watchers if it leads them; says whether the card's data changed.
+    fn take_own(
+        &mut self,
+        ctx: &Context<Self>,
+        generation: u32,
+        answer: Result<Answer, PollError>,
+    ) -> bool {
+        let (result, text) = self.read(ctx, &answer);
+        let changed = self.finish(ctx, result, Via::Own(generation));
+        if self.poller.role() == Role::Leader {
+            if let Some(share) = &self.share {
+                let next_at = self.poller.next_poll().map_or(f64::INFINITY, |(at, _)| at);
+                share.post(&share::tell(next_at, &answer, text));
+            }
+        }
+        changed
+    }
+
+    /// Acts on what the shell or another watcher told; says whether the
+    /// card's data changed.
+    fn hear(&mut self, ctx: &Context<Self>, told: Told) -> bool {
+        match told {
+            Told::Role(role) => self.drive_shared(ctx, Shared::Role(role)),
+            Told::Refresh if self.poller.role() == Role::Leader => self.drive(ctx, Event::Refresh),
+            Told::Answer { answer: None, .. } => self.drive_shared(ctx, Shared::Withheld),
+            Told::Answer {
+                next_at,
+                answer: Some(answer),
+            } if self.poller.listens() => {
+                let (result, _) = self.read(ctx, &answer);
+                return self.finish(ctx, result, Via::Heard { next_at });
+            }
+            _ => {}
+        }
+        false
+    }
+
     /// Takes in an answer; says whether the card's data changed (a new status,
     /// or an error that came or went).
     fn finish(
         &mut self,
         ctx: &Context<Self>,
-        generation: u32,
         result: Result<Fetched, PollError>,
+        via: Via,
     ) -> bool {
         self.now = now_ms();
         let props = ctx.props();
         let mut changed = true;
         let result = match (result, self.status.clone()) {
             (Ok(Fetched::New(status, body)), _) => {
+                // A bug shows in the instance that fetched the answer.
                 #[cfg(feature = "fault-injection")]
-                super::fault::panic_if_triggered(&status);
-                self.body = Some(body);
+                if matches!(via, Via::Own(_)) {
+                    super::fault::panic_if_triggered(&status);
+                }
+                self.body = body;
                 Ok(Rc::new(status))
             }
             (Ok(Fetched::Same), Some(status)) => {
@@ -321,15 +465,17 @@ impl Widget {
             },
             Err(error) => Outcome::Failed(error),
         };
-        let jitter = js_sys::Math::random();
-        self.drive(
-            ctx,
-            Event::Answered {
-                generation,
-                outcome,
-                jitter,
-            },
-        );
+        match via {
+            Via::Own(generation) => self.drive(
+                ctx,
+                Event::Answered {
+                    generation,
+                    outcome,
+                    jitter: js_sys::Math::random(),
+                },
+            ),
+            Via::Heard { next_at } => self.drive_shared(ctx, Shared::Heard { outcome, next_at }),
+        }
         changed
     }
 
@@ -392,6 +538,7 @@ impl Component for Widget {
             poller: Self::fresh_poller(ctx.props(), now),
             status: None,
             body: None,
+            share: None,
             received_at: None,
             eta: EtaEstimator::default(),
             eta_at: None,
@@ -416,7 +563,7 @@ impl Component for Widget {
 
     fn update(&mut self, ctx: &Context<Self>, msg: Self::Message) -> bool {
         // What the card's clock texts read before the clock moves on.
-        let shown = matches!(msg, Msg::Done(..)).then(|| self.clock_face(ctx));
+        let shown = matches!(msg, Msg::Done(..) | Msg::Told(_)).then(|| self.clock_face(ctx));
         self.now = now_ms();
         match msg {
             Msg::Timer => {
@@ -427,23 +574,33 @@ impl Component for Widget {
                 return false;
             }
             Msg::Refresh => self.drive(ctx, Event::Refresh),
-            Msg::Done(generation, result) => {
+            Msg::Done(generation, answer) => {
                 if self.take_request(generation).is_none() {
                     return false;
                 }
-                let changed = self.finish(ctx, generation, *result);
+                let changed = self.take_own(ctx, generation, *answer);
                 // An answer that brought nothing new redraws only if a clock
                 // text moved; the busy mark is lifted directly.
                 if !changed && shown.is_some_and(|shown| shown == self.clock_face(ctx)) {
-                    self.show_busy();
+                    return false;
+                }
+            }
+            Msg::Told(told) => {
+                let Some(told) = share::read(&told) else {
+                    return false;
+                };
+                if !self.hear(ctx, told) && shown.is_some_and(|shown| shown == self.clock_face(ctx))
+                {
                     return false;
                 }
             }
             Msg::TimedOut(generation) => {
                 if let Some(request) = self.take_request(generation) {
-                    request.abort.abort();
+                    if let Some(abort) = request.abort {
+                        abort.abort();
+                    }
                     let after_ms = ctx.props().settings.timeout_ms;
-                    self.finish(ctx, generation, Err(PollError::Timeout { after_ms }));
+                    self.take_own(ctx, generation, Err(PollError::Timeout { after_ms }));
                 }
             }
             Msg::VisibilityChanged => self.drive(ctx, Event::Hidden(page_hidden())),
@@ -467,6 +624,7 @@ impl Component for Widget {
             && a.workspace_id == b.workspace_id
             && a.api_base == b.api_base
             && a.api_path == b.api_path
+            && a.share == b.share
             && old.api_key == new.api_key;
         self.poller.set_timeout(b.timeout_ms);
         if old.paused != new.paused {
@@ -491,7 +649,12 @@ impl Component for Widget {
 
     fn view(&self, ctx: &Context<Self>) -> Html {
         let props = ctx.props();
-        let polling = if self.in_flight.is_some() && self.status.is_none() && self.error.is_none() {
+        // Finding out who leads takes a moment, and the first answer is next.
+        let joining = self.poller.role() == Role::Joining && !self.poller.halted();
+        let polling = if (self.in_flight.is_some() || joining)
+            && self.status.is_none()
+            && self.error.is_none()
+        {
             Polling::Loading
         } else if self.poller.stopped() {
             Polling::Stopped

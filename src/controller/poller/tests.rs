@@ -301,6 +301,7 @@ impl World {
                 self.timer = Some(at);
             }
             Command::Idle => self.timer = None,
+            Command::Await { .. } => prop_assert!(false, "a solo widget awaited a leader"),
             Command::Stop => {
                 self.timer = None;
                 self.stopped = true;
