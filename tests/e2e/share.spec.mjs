@@ -192,6 +192,44 @@ test('nothing is polled while every tab is hidden, and a tab shown again polls a
   expect(await advanceAll(tabs, batch, 10_000)).toEqual([before + 2, before + 3]);
 });
 
+test('a refresh on a follower polls now through the leader, and every watcher shows the answer', async ({ page }) => {
+  const batch = uniqueBatch('share-refresh');
+  await script(page.request, batch, [GOOD, { fixture: 'completed' }]);
+  await openWidget(page, batch, { interval: '5' });
+  await addWidget(page, batch, { interval: '5', id: 'follower' });
+  await addWidget(page, batch, { interval: '5' });
+  await expect(page.locator('batch-status .bs[aria-busy=false] [role=progressbar]')).toHaveCount(3);
+  await page.locator('#follower').evaluate((el) => el.refresh());
+  // No clock movement: the leader polls at once.
+  await expect.poll(async () => (await requestsFor(page.request, batch)).length).toBe(2);
+  for (const widget of await page.locator('batch-status').all()) {
+    await expect(widget).toHaveAttribute('status', 'completed');
+  }
+  // A finished batch stops everyone.
+  expect(await advanceAll([page], batch, 30_000)).toEqual(Array(6).fill(2));
+});
+
+test('pause() on one watcher pauses that one only, and resume() shows the latest answer', async ({ page }) => {
+  const batch = uniqueBatch('share-pause');
+  await script(page.request, batch, RUNNING);
+  const leader = (await openWidget(page, batch, { interval: '5' })).first();
+  await addWidget(page, batch, { interval: '5' });
+  await addWidget(page, batch, { interval: '5' });
+  await expect(page.locator('batch-status .bs[aria-busy=false] [role=progressbar]')).toHaveCount(3);
+  // The leader pauses: it stops leading, the next in line polls on its schedule.
+  await leader.evaluate((el) => el.pause());
+  expect(await advanceAll([page], batch, 20_000)).toEqual([2, 3, 4, 5]);
+  await expect(leader.locator('[part=note]')).toHaveText('Paused');
+  await expect(page.locator('batch-status [part=note]')).toHaveCount(1);
+  await expect(leader.locator('[part=stats]')).toContainText(/(19|20) s ago/);
+  // Resumed, it follows: given the last answer at once, with no request of its own.
+  await leader.evaluate((el) => el.resume());
+  await expect(leader.locator('[part=stats]')).toContainText('just now');
+  await expect(page.locator('batch-status [part=note]')).toHaveCount(0);
+  expect(await requestsFor(page.request, batch)).toHaveLength(5);
+  expect(await advanceAll([page], batch, 10_000)).toEqual([6, 7]);
+});
+
 test("the leader's Retry-After holds for every watcher, a refresh included", async ({ page }) => {
   const batch = uniqueBatch('share-retry');
   await script(page.request, batch, [GOOD, { status: 429, retryAfter: '30' }, GOOD]);

@@ -22,6 +22,18 @@ fn in_role(role: Role) -> (Poller, Command) {
     (poller, command)
 }
 
+/// The widget's own request (or wait) of `generation` ends with `outcome`.
+fn answer(poller: &mut Poller, generation: u32, outcome: Outcome, now: f64) -> Command {
+    poller.handle(
+        Event::Answered {
+            generation,
+            outcome,
+            jitter: 0.5,
+        },
+        now,
+    )
+}
+
 fn heard(poller: &mut Poller, outcome: Outcome, next_at: f64, now: f64) -> Command {
     poller.share(Shared::Heard { outcome, next_at }, now)
 }
@@ -126,14 +138,7 @@ fn rejoining_never_cuts_a_backoff_short() {
         unreachable!()
     };
     let down = http(503, None);
-    let Command::WaitUntil(retry) = p.handle(
-        Event::Answered {
-            generation,
-            outcome: Outcome::Failed(&down),
-            jitter: 0.5,
-        },
-        T0,
-    ) else {
+    let Command::WaitUntil(retry) = answer(&mut p, generation, Outcome::Failed(&down), T0) else {
         panic!("backs off")
     };
     // Hidden and shown again: the widget leaves and joins, following first.
@@ -157,14 +162,7 @@ fn a_withheld_answer_makes_the_follower_fetch_once_itself() {
         panic!("fetches itself")
     };
     assert_eq!(
-        p.handle(
-            Event::Answered {
-                generation,
-                outcome: RUNNING,
-                jitter: 0.5
-            },
-            T0 + 20.0
-        ),
+        answer(&mut p, generation, RUNNING, T0 + 20.0),
         Command::WaitUntil(T0 + 5_020.0)
     );
     assert!(matches!(
@@ -199,14 +197,8 @@ fn a_follower_that_hears_nothing_times_out_and_backs_off() {
         unreachable!()
     };
     let timeout = PollError::Timeout { after_ms: 10_000.0 };
-    let Command::WaitUntil(at) = p.handle(
-        Event::Answered {
-            generation,
-            outcome: Outcome::Failed(&timeout),
-            jitter: 0.5,
-        },
-        deadline,
-    ) else {
+    let Command::WaitUntil(at) = answer(&mut p, generation, Outcome::Failed(&timeout), deadline)
+    else {
         panic!("backs off")
     };
     assert_eq!(at, deadline + 5_000.0);
