@@ -193,7 +193,7 @@ fn judge(answer: &Answer, body: Option<Json>) -> Result<Json, PollError> {
 
 /// Reads the body as one JS string (the browser decodes the UTF-8; the text is
 /// never copied into the wasm), refusing anything past [`MAX_BODY_BYTES`]: by
-/// its `Content-Length`, before reading it, when it has one; and always by the
+/// its `Content-Length`, before reading it, when it has one; otherwise by the
 /// size of the whole body, which the browser gathers as a `Blob` (kept out of
 /// the page's memory, on disk when large) and measures before any of it is
 /// decoded. The request's timeout bounds how long a body can take to come.
@@ -208,18 +208,23 @@ async fn read_capped(response: web_sys::Response) -> Result<JsValue, PollError> 
     if let Some(bytes) = declared.filter(|b| *b > MAX_BODY_BYTES) {
         return Err(PollError::TooLarge { bytes });
     }
-    let blob = response.blob().map_err(|_| PollError::Network)?;
-    let blob: Blob = JsFuture::from(blob)
-        .await
-        .map_err(|_| PollError::Network)?
-        .unchecked_into();
-    let bytes = blob.size() as usize;
-    if bytes > MAX_BODY_BYTES {
-        return Err(PollError::TooLarge { bytes });
-    }
-    JsFuture::from(blob.text())
-        .await
-        .map_err(|_| PollError::Malformed)
+    let text = if declared.is_some() {
+        // The common case, and the fast one: the browser reads and decodes the
+        // body it already knows the size of, and the text stays a JS string.
+        response.text().map_err(|_| PollError::Network)?
+    } else {
+        let blob = response.blob().map_err(|_| PollError::Network)?;
+        let blob: Blob = JsFuture::from(blob)
+            .await
+            .map_err(|_| PollError::Network)?
+            .unchecked_into();
+        let bytes = blob.size() as usize;
+        if bytes > MAX_BODY_BYTES {
+            return Err(PollError::TooLarge { bytes });
+        }
+        blob.text()
+    };
+    JsFuture::from(text).await.map_err(|_| PollError::Network)
 }
 
 /// Parses with the browser's own `JSON.parse`, so no JSON parser is compiled into

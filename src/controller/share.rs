@@ -92,24 +92,31 @@ pub fn tell(next_at: f64, answer: &Result<Answer, PollError>, text: Option<JsVal
         Err(PollError::TooLarge { bytes }) => (2.0, *bytes as f64),
         Err(_) => (0.0, 0.0),
     };
-    let message: Array = [next_at, status, n]
-        .into_iter()
-        .map(JsValue::from_f64)
-        .collect();
-    message.push(&text.unwrap_or_default());
-    message.into()
+    Array::of4(
+        &next_at.into(),
+        &status.into(),
+        &n.into(),
+        &text.unwrap_or_default(),
+    )
+    .into()
 }
 
 /// Reads what was told (see the module's notes). Anything else, from a
 /// watcher of another version, is `None`.
 pub fn read(told: &JsValue) -> Option<Told> {
     if let Some(number) = told.as_f64() {
-        return [Role::Leader, Role::Follower, Role::Solo]
-            .get(number as usize)
-            .map(|role| Told::Role(*role))
-            .or((number == 3.0).then_some(Told::Refresh));
+        return Some(match number as u8 {
+            0 => Told::Role(Role::Leader),
+            1 => Told::Role(Role::Follower),
+            2 => Told::Role(Role::Solo),
+            3 => Told::Refresh,
+            _ => return None,
+        });
     }
-    let message: &Array = told.dyn_ref()?;
+    if !Array::is_array(told) {
+        return None;
+    }
+    let message: &Array = told.unchecked_ref();
     let number = |at: u32| message.get(at).as_f64().unwrap_or(f64::NAN);
     let (status, n) = (number(1), number(2));
     let answer = match status as u16 {
