@@ -27,9 +27,9 @@ pub const MAX_BODY_BYTES: usize = 2_000_000;
 pub enum Fetched {
     /// A body, word for word the one before: nothing to parse, nothing to redraw.
     Same,
-    /// A new status, and its body as text to compare the next one with, if it
-    /// held no trace of the key (only such a body is told to other watchers).
-    New(BatchStatus, Option<JsValue>),
+    /// A new status. Its body, to compare the next one with, is the text
+    /// [`read_status`] gives beside it.
+    New(BatchStatus),
 }
 
 /// An answer as it came, before it is read: what a leader tells the other
@@ -79,10 +79,7 @@ pub fn read_status(
     };
     let parsed = judge(answer, body)
         .and_then(|body| BatchStatus::from_json(&body).ok_or(PollError::Malformed));
-    (
-        parsed.map(|status| Fetched::New(status, told.clone())),
-        told,
-    )
+    (parsed.map(Fetched::New), told)
 }
 
 /// Fetches `url` with `init` (from [`request_init`] or [`cancel_init`]) and

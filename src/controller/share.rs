@@ -49,8 +49,14 @@ pub struct Share {
 
 impl Share {
     /// Joins the watchers of the batch named by `material` through the shell's
-    /// `join`; `hear` is given what is told (read with [`read`]).
-    pub fn join(join: &Function, material: &str, mut hear: impl FnMut(JsValue) + 'static) -> Self {
+    /// `join`; `hear` is given what is told (read with [`read`]). The shell
+    /// leaves for this watcher when `lifeline` (its instance's) is aborted.
+    pub fn join(
+        join: &Function,
+        material: &str,
+        lifeline: Option<web_sys::AbortSignal>,
+        mut hear: impl FnMut(JsValue) + 'static,
+    ) -> Self {
         // The document listeners' closure type (an event is any JS value to
         // wasm): one closure type less in the download.
         let hear = Closure::<dyn FnMut(web_sys::Event)>::new(move |told: web_sys::Event| {
@@ -61,7 +67,7 @@ impl Share {
                 &JsValue::NULL,
                 &JsValue::from_str(material),
                 hear.as_ref(),
-                &JsValue::from(crate::view::lifeline::signal()),
+                &JsValue::from(lifeline),
             )
             .ok()
             .map(JsCast::unchecked_into);

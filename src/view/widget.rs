@@ -118,6 +118,15 @@ struct InFlight {
     _timeout: Timeout,
 }
 
+impl InFlight {
+    /// Aborts the request, if it is one (a follower's wait has none).
+    fn abort(self) {
+        if let Some(abort) = self.abort {
+            abort.abort();
+        }
+    }
+}
+
 /// Whose poll an answer is.
 #[derive(Clone, Copy)]
 enum Via {
@@ -260,7 +269,8 @@ impl Widget {
         if let Some(join) = &props.join {
             let link = ctx.link().clone();
             let material = props.settings.share_material(&props.api_key);
-            self.share = Some(Share::join(join, &material, move |told| {
+            let lifeline = super::lifeline::signal();
+            self.share = Some(Share::join(join, &material, lifeline, move |told| {
                 link.send_message(Msg::Told(told))
             }));
         }
@@ -307,8 +317,8 @@ impl Widget {
     }
 
     fn cancel_request(&mut self) {
-        if let Some(abort) = self.in_flight.take().and_then(|request| request.abort) {
-            abort.abort();
+        if let Some(request) = self.in_flight.take() {
+            request.abort();
         }
     }
 
@@ -375,7 +385,7 @@ impl Widget {
         answer: Result<Answer, PollError>,
     ) -> bool {
         let (result, text) = self.read(ctx, &answer);
-        let changed = self.finish(ctx, result, Via::Own(generation));
+        let changed = self.finish(ctx, result, text.clone(), Via::Own(generation));
         if self.poller.role() == Role::Leader {
             if let Some(share) = &self.share {
                 let next_at = self.poller.next_poll().map_or(f64::INFINITY, |(at, _)| at);
@@ -396,27 +406,29 @@ impl Widget {
                 next_at,
                 answer: Some(answer),
             } if self.poller.listens() => {
-                let (result, _) = self.read(ctx, &answer);
-                return self.finish(ctx, result, Via::Heard { next_at });
+                let (result, text) = self.read(ctx, &answer);
+                return self.finish(ctx, result, text, Via::Heard { next_at });
             }
             _ => {}
         }
         false
     }
 
-    /// Takes in an answer; says whether the card's data changed (a new status,
-    /// or an error that came or went).
+    /// Takes in an answer, with its body as [`read_status`] gives it (kept to
+    /// compare the next one with, when it is a new status); says whether the
+    /// card's data changed (a new status, or an error that came or went).
     fn finish(
         &mut self,
         ctx: &Context<Self>,
         result: Result<Fetched, PollError>,
+        body: Option<wasm_bindgen::JsValue>,
         via: Via,
     ) -> bool {
         self.now = now_ms();
         let props = ctx.props();
         let mut changed = true;
         let result = match (result, self.status.clone()) {
-            (Ok(Fetched::New(status, body)), _) => {
+            (Ok(Fetched::New(status)), _) => {
                 // A bug shows in the instance that fetched the answer.
                 #[cfg(feature = "fault-injection")]
                 if matches!(via, Via::Own(_)) {
@@ -589,6 +601,7 @@ impl Component for Widget {
                 let Some(told) = share::read(&told) else {
                     return false;
                 };
+                // As an answer of its own.
                 if !self.hear(ctx, told) && shown.is_some_and(|shown| shown == self.clock_face(ctx))
                 {
                     return false;
@@ -596,9 +609,7 @@ impl Component for Widget {
             }
             Msg::TimedOut(generation) => {
                 if let Some(request) = self.take_request(generation) {
-                    if let Some(abort) = request.abort {
-                        abort.abort();
-                    }
+                    request.abort();
                     let after_ms = ctx.props().settings.timeout_ms;
                     self.take_own(ctx, generation, Err(PollError::Timeout { after_ms }));
                 }

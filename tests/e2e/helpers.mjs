@@ -52,16 +52,18 @@ export const E2E_KEY = 'sk_e2e_faults_key';
 
 /**
  * Adds one more <batch-status> for `batch` to the open page, set up as
- * `openWidget` sets its widget up; `attributes` add to or override that.
+ * `openWidget` sets its widget up; `attributes` add to or override that, and
+ * `key` replaces the suite's key (the page's `keyOnParse` leaves it alone).
  */
-export async function addWidget(page, batch, attributes = {}) {
+export async function addWidget(page, batch, attributes = {}, key = E2E_KEY) {
   await page.evaluate(({ batch, attributes, key }) => {
     const el = document.createElement('batch-status');
     const all = { 'batch-id': batch, 'workspace-id': 'ws_e2e', 'api-base': '/', ...attributes };
     for (const [name, value] of Object.entries(all)) el.setAttribute(name, value);
     el.apiKey = key;
+    el.dataset.keyed = 'yes';
     document.body.append(el);
-  }, { batch, attributes, key: E2E_KEY });
+  }, { batch, attributes, key });
 }
 
 /** Scripts the sim's responses for `batch` (see sim/src/scenario.rs). */
@@ -73,12 +75,16 @@ export async function script(request, batch, steps, options = {}) {
 /**
  * Opens a same-origin host page with one widget for `batch` (key given on parse),
  * under Playwright's paused clock, and waits for the first answer. Returns the element.
+ * With `clock: false` the clock is left as it is: it is the whole context's, and
+ * another tab of the context may have installed it already.
  */
-export async function openWidget(page, batch, attributes = {}) {
+export async function openWidget(page, batch, attributes = {}, { clock = true } = {}) {
   await keyOnParse(page, E2E_KEY);
-  // Time stands still from the start: it moves only when a test says so.
-  await page.clock.install();
-  await page.clock.pauseAt(Date.now() + 1000);
+  if (clock) {
+    // Time stands still from the start: it moves only when a test says so.
+    await page.clock.install();
+    await page.clock.pauseAt(Date.now() + 1000);
+  }
   const query = new URLSearchParams({
     src: '/batch-status.js', 'batch-id': batch, 'workspace-id': 'ws_e2e', 'api-base': '/', ...attributes,
   });

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import { test, expect } from '@playwright/test';
 import { FAULT_SIM_PORT } from '../../playwright.config.mjs';
 import {
-  uniqueBatch, requestsFor, script, openWidget, addWidget, controlVisibility, keyOnParse, E2E_KEY,
+  uniqueBatch, requestsFor, script, openWidget, addWidget, controlVisibility, E2E_KEY,
   watchConsole,
 } from './helpers.mjs';
 
@@ -35,17 +35,13 @@ async function advanceAll(pages, batch, ms, step = 5000) {
   return counts;
 }
 
-/** Opens one more tab of the context with a widget for `batch` (the key given
- * on parse), and waits for it to show the batch. The clock must be installed. */
+/** Opens one more tab of the context with a widget for `batch`, as
+ * `openWidget` does but under the context's clock (installed already), and
+ * waits for it to show the batch. */
 async function openTab(context, batch, attributes = {}, before = async () => {}) {
   const page = await context.newPage();
-  await keyOnParse(page, E2E_KEY);
   await before(page);
-  const query = new URLSearchParams({
-    src: '/batch-status.js', 'batch-id': batch, 'workspace-id': 'ws_e2e', 'api-base': '/', interval: '5',
-    ...attributes,
-  });
-  await page.goto(`/__sim/host-page?${query}`);
+  await openWidget(page, batch, { interval: '5', ...attributes }, { clock: false });
   await expect(page.locator('batch-status .bs[aria-busy=false] [role=progressbar]')).toBeAttached();
   return page;
 }
@@ -54,20 +50,6 @@ async function openTab(context, batch, attributes = {}, before = async () => {})
 async function pauseClock(context) {
   await context.clock.install();
   await context.clock.pauseAt(Date.now() + 1000);
-}
-
-/** Adds a widget for `batch` with its own `key`. */
-async function addKeyed(page, batch, key) {
-  await page.evaluate(({ batch, key }) => {
-    const el = document.createElement('batch-status');
-    for (const [name, value] of Object.entries({
-      'batch-id': batch, 'workspace-id': 'ws_e2e', 'api-base': '/', interval: '5',
-    })) el.setAttribute(name, value);
-    el.apiKey = key;
-    // Not the key the suite's pages give every widget on parse (keyOnParse).
-    el.dataset.keyed = 'yes';
-    document.body.append(el);
-  }, { batch, key });
 }
 
 /** Records every message posted on any BroadcastChannel of the page, as JSON. */
@@ -144,8 +126,8 @@ test('two keys on one batch poll apart, and no key is ever told', async ({ page 
   await script(page.request, batch, RUNNING);
   await openWidget(page, batch, { interval: '5' });
   await addWidget(page, batch, { interval: '5' });
-  await addKeyed(page, batch, OTHER_KEY);
-  await addKeyed(page, batch, OTHER_KEY);
+  await addWidget(page, batch, { interval: '5' }, OTHER_KEY);
+  await addWidget(page, batch, { interval: '5' }, OTHER_KEY);
   await expect(page.locator('batch-status .bs[aria-busy=false] [role=progressbar]')).toHaveCount(4);
   await advanceAll([page], batch, 30_000);
   const requests = await requestsFor(page.request, batch);
