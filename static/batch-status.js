@@ -115,6 +115,9 @@ function join(material, tell, lifeline) {
   const { signal } = quit;
   let channel;
   let last;
+  // Whether a watcher has joined since this one: until then nobody listens,
+  // and a leader keeps its answers instead of posting them.
+  let others = false;
   const leave = () => {
     quit.abort();
     channel?.close();
@@ -128,7 +131,11 @@ function join(material, tell, lifeline) {
     channel = new BroadcastChannel(name);
     // 4 is a new follower asking for the last answer (the widget's own
     // messages are 3 and answers).
-    channel.onmessage = ({ data }) => (data !== 4 ? hear(data) : last && channel.postMessage(last));
+    channel.onmessage = ({ data }) => {
+      if (data !== 4) return hear(data);
+      others = true;
+      if (last) channel.postMessage(last);
+    };
     hear(1);
     channel.postMessage(4);
     // Held until this watcher leaves: then the next in line leads.
@@ -145,9 +152,12 @@ function join(material, tell, lifeline) {
   return (message) => {
     if (message === null) leave();
     else {
-      // Only the leader posts answers (arrays): the last is kept for followers.
-      if (typeof message === 'object') last = message;
-      channel?.postMessage(message);
+      // Only the leader posts answers (arrays), once anyone has joined since
+      // it did (a watcher that joined before it would lead before it): the
+      // last is kept for followers that join.
+      const answer = typeof message === 'object';
+      if (answer) last = message;
+      if (others || !answer) channel?.postMessage(message);
     }
   };
 }

@@ -90,6 +90,24 @@ test('six widgets on one page watching one batch make one request per interval',
   expect(logged).toEqual([]);
 });
 
+test('a widget alone posts no answers, and posts each once another joins', async ({ page }) => {
+  await recordChannels(page);
+  const batch = uniqueBatch('share-alone');
+  await script(page.request, batch, RUNNING);
+  await openWidget(page, batch, { interval: '5' });
+  await expect(page.locator('batch-status .bs[aria-busy=false] [role=progressbar]')).toBeAttached();
+  const answers = async () => (await page.evaluate(() => window.__posted)).filter((m) => m.startsWith('['));
+  expect(await advanceAll([page], batch, 15_000)).toEqual([2, 3, 4]);
+  expect(await answers()).toEqual([]);
+  // A follower joins: it is given the last answer at once, and hears each after.
+  await addWidget(page, batch, { interval: '5' });
+  const follower = page.locator('batch-status').nth(1);
+  await expect(follower.locator('.bs[aria-busy=false] [role=progressbar]')).toHaveAttribute('aria-valuenow', /\d+/);
+  expect(await answers()).toHaveLength(1);
+  expect(await advanceAll([page], batch, 10_000)).toEqual([5, 6]);
+  expect(await answers()).toHaveLength(3);
+});
+
 test('three tabs watching one batch make one request per interval between them', async ({ context }) => {
   const batch = uniqueBatch('share-tabs');
   const [page] = context.pages().length ? context.pages() : [await context.newPage()];
