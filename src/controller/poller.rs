@@ -316,7 +316,10 @@ impl Poller {
         self.in_flight = Some(self.generation);
         let (generation, deadline) = (self.generation, now + self.timeout_ms);
         let refresh = std::mem::take(&mut self.refresh);
-        self.awaiting = self.role == Role::Follower && !std::mem::take(&mut self.fetch_own);
+        // A fetch of its own is used up by any request, so none is left over
+        // for a later part.
+        let own = std::mem::take(&mut self.fetch_own);
+        self.awaiting = self.role == Role::Follower && !own;
         if self.awaiting {
             // The leader's own timeout comes first: its answer, even a
             // timeout, is what a follower shows.

@@ -172,6 +172,26 @@ fn a_withheld_answer_makes_the_follower_fetch_once_itself() {
 }
 
 #[test]
+fn a_fetch_of_its_own_left_unused_does_not_outlive_its_part() {
+    // Withheld while hidden: the fetch of its own waits for the page.
+    let (mut p, _) = in_role(Role::Follower);
+    p.handle(Event::Hidden(true), T0);
+    p.share(Shared::Withheld, T0 + 10.0);
+    // Sharing fails here after all: polling alone, it fetches, as any solo does.
+    p.share(Shared::Role(Role::Solo), T0 + 20.0);
+    let Command::Fetch { generation, .. } = p.handle(Event::Hidden(false), T0 + 30.0) else {
+        panic!("a solo widget fetches")
+    };
+    answer(&mut p, generation, RUNNING, T0 + 40.0);
+    // Following again later, it waits for the leader's answer.
+    p.share(Shared::Role(Role::Follower), T0 + 50.0);
+    assert!(matches!(
+        p.handle(Event::Timer, T0 + 5_040.0),
+        Command::Await { .. }
+    ));
+}
+
+#[test]
 fn hidden_paused_or_solo_widgets_are_not_in_the_group() {
     let (mut p, _) = in_role(Role::Leader);
     assert!(p.in_group());
@@ -387,9 +407,13 @@ proptest! {
                     if listening {
                         w.request = None;
                         w.stopped = stops;
-                        if retry_after.is_none() || kind != 2 {
-                            w.leader_next = w.now + next;
-                        }
+                        // Under a Retry-After the leader polls when it ends,
+                        // whatever next poll it told.
+                        w.leader_next = if retry_after.is_some() && kind == 2 {
+                            w.hold
+                        } else {
+                            w.now + next
+                        };
                     }
                     let outcome = match &error {
                         None => Outcome::Data { finished: kind == 1 },
