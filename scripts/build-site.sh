@@ -16,6 +16,8 @@ done
 export RUSTFLAGS=${RUSTFLAGS:-}
 trunk build --release --dist "$dist" ${features:+--features "$features"}
 "$here/guard-glue.sh" "$dist/batch-status-widget.js"
+# The JS end of the widget's events (the glue imports `buildCalls` by name).
+cat "$here/../src/embed/event_calls.js" >>"$dist/batch-status-widget.js"
 minify=(batch-status-widget.js batch-status.js batch-status-explorer.js batch-status-cancel.js
   batch-status-chart.js)
 opt=(-Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext

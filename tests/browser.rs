@@ -5,9 +5,12 @@
 
 use batch_status_widget::config::Settings;
 use batch_status_widget::controller::fetch::parse_json;
+use batch_status_widget::embed::events::announce;
 use batch_status_widget::embed::{mount_widget, WidgetHandle};
 use batch_status_widget::model::PollError;
-use batch_status_widget::view::{batch_view, BatchViewProps, ExplorerControl, Intl, Polling};
+use batch_status_widget::view::{
+    batch_view, BatchViewProps, ExplorerControl, Intl, Polling, WidgetEvent,
+};
 use batch_status_widget::wire::{BatchStatus, ErrorBody};
 use std::rc::Rc;
 use wasm_bindgen::{JsCast, JsValue};
@@ -424,9 +427,57 @@ async fn not_found_names_the_batch_and_workspace() {
     root.remove();
 }
 
+/// Makes the glue's `buildCalls` a global, from the source the release build
+/// appends to the glue (scripts/build-site.sh); the test runner's glue has none.
+fn install_build_calls() {
+    let source = concat!(
+        include_str!("../src/embed/event_calls.js"),
+        "\nreturn buildCalls;"
+    );
+    let build = js_sys::Function::new_no_args(source)
+        .call0(&JsValue::NULL)
+        .unwrap();
+    js_sys::Reflect::set(&js_sys::global(), &"buildCalls".into(), &build).unwrap();
+}
+
+/// An event's recent calls are each call as the widget read it, texts of any
+/// width (astral emoji are two UTF-16 units) and missing fields as `null`.
+#[wasm_bindgen_test]
+fn events_carry_each_recent_call_with_its_texts_and_nulls_in_place() {
+    install_build_calls();
+    let host = gloo_utils::document().create_element("div").unwrap();
+    let record = js_sys::Function::new_with_args("e", "globalThis.__detail = e.detail");
+    host.add_event_listener_with_callback("batch-update", &record)
+        .unwrap();
+    let status = status(
+        r#"{"status":"processing","progress":{"recent_calls":[
+            {"jobId":"c1 😀 é","status":"failed","phone_number":"+14155550123",
+             "failedAt":1764320000000,"error":"no-answer 🚫"},
+            {"status":"completed","completedAt":1764320001000,"duration":42.5}]}}"#,
+    );
+    let event = WidgetEvent::Update {
+        status,
+        eta_ms: None,
+    };
+    announce(&host, &event, "b", "w", false);
+    let detail = js_sys::Reflect::get(&js_sys::global(), &"__detail".into()).unwrap();
+    let calls = js_sys::Reflect::get(&detail, &"recentCalls".into()).unwrap();
+    assert_eq!(
+        js_sys::JSON::stringify(&calls)
+            .unwrap()
+            .as_string()
+            .unwrap(),
+        concat!(
+            r#"[{"jobId":null,"status":"completed","phoneNumber":null,"endedAt":1764320001000,"duration":42.5,"error":null},"#,
+            r#"{"jobId":"c1 😀 é","status":"failed","phoneNumber":"+14155550123","endedAt":1764320000000,"duration":null,"error":"no-answer 🚫"}]"#,
+        )
+    );
+}
+
 /// Mounts a widget with `options` (camelCase names, text values) in `host`,
 /// and lets Yew draw it.
 async fn mount_with(host: &Element, options: &[(&str, &str)]) -> WidgetHandle {
+    install_build_calls();
     let object = js_sys::Object::new();
     for (name, value) in options {
         js_sys::Reflect::set(&object, &(*name).into(), &(*value).into()).unwrap();
@@ -691,7 +742,7 @@ fn told_and_heard(
 ) -> (String, Option<batch_status_widget::controller::share::Told>) {
     use batch_status_widget::config::ApiKey;
     use batch_status_widget::controller::{fetch::read_status, share};
-    let (_, text) = read_status(&answer, None, &ApiKey::new(key));
+    let (_, text) = read_status(&answer, &ApiKey::new(key));
     let message = share::tell(1_000.0, &Ok(answer), text);
     let json = js_sys::JSON::stringify(&message)
         .unwrap()

@@ -23,15 +23,6 @@ extern "C" {
 /// the largest fixture (1,000 recent calls) is about 150 KB.
 pub const MAX_BODY_BYTES: usize = 2_000_000;
 
-/// What a poll of the status brought.
-pub enum Fetched {
-    /// A body, word for word the one before: nothing to parse, nothing to redraw.
-    Same,
-    /// A new status. Its body, to compare the next one with, is the text
-    /// [`read_status`] gives beside it.
-    New(BatchStatus),
-}
-
 /// An answer as it came, before it is read: what a leader tells the other
 /// watchers of its batch, so that each reads it as if it had fetched it.
 pub struct Answer {
@@ -57,20 +48,12 @@ pub async fn fetch_status(
     .await
 }
 
-/// Reads a status answer, unless its body is the `previous` one. Also gives
-/// the body as it may be told to other watchers: `None` if it held a trace of
-/// the key (see [`scrub`]).
+/// Reads a status answer. Also gives the body as it may be told to other
+/// watchers: `None` if it held a trace of the key (see [`scrub`]).
 pub fn read_status(
     answer: &Answer,
-    previous: Option<JsValue>,
     api_key: &ApiKey,
-) -> (Result<Fetched, PollError>, Option<JsValue>) {
-    // Comparing two JS strings is one call; parsing is thousands.
-    if (200..300).contains(&answer.status)
-        && previous.is_some_and(|previous| previous == answer.text)
-    {
-        return (Ok(Fetched::Same), Some(answer.text.clone()));
-    }
+) -> (Result<BatchStatus, PollError>, Option<JsValue>) {
     let (body, clean) = parse_scrubbed(answer, api_key);
     // A body that is not JSON has nothing that is read: it is told empty.
     let told = match body {
@@ -79,7 +62,7 @@ pub fn read_status(
     };
     let parsed = judge(answer, body)
         .and_then(|body| BatchStatus::from_json(&body).ok_or(PollError::Malformed));
-    (parsed.map(Fetched::New), told)
+    (parsed, told)
 }
 
 /// Fetches `url` with `init` (from [`request_init`] or [`cancel_init`]) and

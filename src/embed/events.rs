@@ -4,8 +4,8 @@
 use crate::model::summary::CallSummary;
 use crate::model::{error_text, StatusSummary};
 use crate::view::WidgetEvent;
-use js_sys::{Array, Object, Reflect};
-use wasm_bindgen::JsValue;
+use js_sys::{Object, Reflect};
+use wasm_bindgen::prelude::*;
 use web_sys::{CustomEvent, CustomEventInit, Element};
 
 /// A plain JS object from key/value pairs; absent values become `null`.
@@ -25,20 +25,41 @@ fn number(value: Option<f64>) -> JsValue {
     value.map_or(JsValue::NULL, JsValue::from_f64)
 }
 
-fn call_to_js(call: &CallSummary) -> JsValue {
-    object(&[
-        ("jobId", text(&call.job_id)),
-        ("status", JsValue::from_str(&call.status)),
-        ("phoneNumber", text(&call.phone_number)),
-        ("endedAt", number(call.ended_at)),
-        ("duration", number(call.duration)),
-        ("error", text(&call.error)),
-    ])
+#[wasm_bindgen]
+extern "C" {
+    /// Makes the `recentCalls` array in JS (`event_calls.js`, appended to the
+    /// glue): every text of the calls in one string, and six numbers per call.
+    #[wasm_bindgen(js_name = buildCalls)]
+    fn build_calls(text: &str, numbers: &[f64]) -> JsValue;
+}
+
+/// The recent calls of an event detail, as `buildCalls` reads them: per call
+/// the UTF-16 lengths of its texts within one string (-1 for none), then its
+/// two times (NaN for none).
+fn calls_to_js(calls: &[CallSummary]) -> JsValue {
+    let mut text = String::new();
+    let mut numbers = Vec::with_capacity(calls.len() * 6);
+    for call in calls {
+        let texts = [
+            call.job_id.as_deref(),
+            Some(call.status.as_str()),
+            call.phone_number.as_deref(),
+            call.error.as_deref(),
+        ];
+        for part in texts {
+            numbers.push(part.map_or(-1.0, |part| {
+                text.push_str(part);
+                part.encode_utf16().count() as f64
+            }));
+        }
+        numbers.push(call.ended_at.unwrap_or(f64::NAN));
+        numbers.push(call.duration.unwrap_or(f64::NAN));
+    }
+    build_calls(&text, &numbers)
 }
 
 /// The event detail for a status, with the names the README documents.
 fn summary_to_js(s: &StatusSummary) -> JsValue {
-    let calls: Array = s.recent_calls.iter().map(call_to_js).collect();
     let count = |n: u64| JsValue::from_f64(n as f64);
     object(&[
         ("batchId", text(&s.batch_id)),
@@ -58,7 +79,7 @@ fn summary_to_js(s: &StatusSummary) -> JsValue {
         ("etaMs", number(s.eta_ms)),
         ("ratePerMinute", number(s.rate_per_minute)),
         ("successRate", number(s.success_rate)),
-        ("recentCalls", calls.into()),
+        ("recentCalls", calls_to_js(&s.recent_calls)),
     ])
 }
 

@@ -12,7 +12,7 @@ use super::batch_view::{batch_view, fresh_ms, BatchViewProps, ExplorerControl, P
 use super::intl::Intl;
 use super::lifeline::DocumentListener;
 use crate::config::{ApiKey, Settings, SettingsError};
-use crate::controller::fetch::{fetch_status, read_status, Answer, Fetched};
+use crate::controller::fetch::{fetch_status, read_status, Answer};
 use crate::controller::share::{self, Share, Told};
 use crate::controller::{Command, Event, Outcome, Poller, Role, Shared, Wait};
 use crate::model::{clock_face, next_change, ClockTimes, EtaEstimator, PollError};
@@ -141,9 +141,6 @@ pub struct Widget {
     intl: Rc<Intl>,
     poller: Poller,
     status: Option<Rc<BatchStatus>>,
-    /// The body `status` was read from, to tell an unchanged answer at once
-    /// (none if it held a trace of the key).
-    body: Option<wasm_bindgen::JsValue>,
     /// This widget among the watchers of its batch, while it is one.
     share: Option<Share>,
     received_at: Option<f64>,
@@ -282,7 +279,6 @@ impl Widget {
         self.cancel_request();
         self.share = None;
         self.status = None;
-        self.body = None;
         self.received_at = None;
         self.eta = EtaEstimator::default();
         self.eta_at = None;
@@ -366,37 +362,36 @@ impl Widget {
         &self,
         ctx: &Context<Self>,
         answer: &Result<Answer, PollError>,
-    ) -> (Result<Fetched, PollError>, Option<wasm_bindgen::JsValue>) {
+    ) -> (
+        Result<BatchStatus, PollError>,
+        Option<wasm_bindgen::JsValue>,
+    ) {
         match answer {
-            Ok(answer) => {
-                let previous = self.status.as_ref().and(self.body.clone());
-                read_status(answer, previous, &ctx.props().api_key)
-            }
+            Ok(answer) => read_status(answer, &ctx.props().api_key),
             Err(error) => (Err(error.clone()), None),
         }
     }
 
     /// Takes in this widget's own answer of `generation`, and tells it to the
-    /// other watchers if it leads them; says whether the card's data changed.
+    /// other watchers if it leads them.
     fn take_own(
         &mut self,
         ctx: &Context<Self>,
         generation: u32,
         answer: Result<Answer, PollError>,
-    ) -> bool {
+    ) {
         let (result, text) = self.read(ctx, &answer);
-        let changed = self.finish(ctx, result, text.clone(), Via::Own(generation));
+        self.finish(ctx, result, Via::Own(generation));
         if self.poller.role() == Role::Leader {
             if let Some(share) = &self.share {
                 let next_at = self.poller.next_poll().map_or(f64::INFINITY, |(at, _)| at);
                 share.post(&share::tell(next_at, &answer, text));
             }
         }
-        changed
     }
 
-    /// Acts on what the shell or another watcher told; says whether the
-    /// card's data changed.
+    /// Acts on what the shell or another watcher told; says whether it was an
+    /// answer (which the card shows).
     fn hear(&mut self, ctx: &Context<Self>, told: Told) -> bool {
         match told {
             Told::Role(role) => self.drive_shared(ctx, Shared::Role(role)),
@@ -406,45 +401,26 @@ impl Widget {
                 next_at,
                 answer: Some(answer),
             } if self.poller.listens() => {
-                let (result, text) = self.read(ctx, &answer);
-                return self.finish(ctx, result, text, Via::Heard { next_at });
+                self.finish(ctx, self.read(ctx, &answer).0, Via::Heard { next_at });
+                return true;
             }
             _ => {}
         }
         false
     }
 
-    /// Takes in an answer, with its body as [`read_status`] gives it (kept to
-    /// compare the next one with, when it is a new status); says whether the
-    /// card's data changed (a new status, or an error that came or went).
-    fn finish(
-        &mut self,
-        ctx: &Context<Self>,
-        result: Result<Fetched, PollError>,
-        body: Option<wasm_bindgen::JsValue>,
-        via: Via,
-    ) -> bool {
+    /// Takes in an answer as [`read_status`] reads it.
+    fn finish(&mut self, ctx: &Context<Self>, result: Result<BatchStatus, PollError>, via: Via) {
         self.now = now_ms();
         let props = ctx.props();
-        let mut changed = true;
-        let result = match (result, self.status.clone()) {
-            (Ok(Fetched::New(status)), _) => {
-                // A bug shows in the instance that fetched the answer.
-                #[cfg(feature = "fault-injection")]
-                if matches!(via, Via::Own(_)) {
-                    super::fault::panic_if_triggered(&status);
-                }
-                self.body = body;
-                Ok(Rc::new(status))
+        let result = result.map(|status| {
+            // A bug shows in the instance that fetched the answer.
+            #[cfg(feature = "fault-injection")]
+            if matches!(via, Via::Own(_)) {
+                super::fault::panic_if_triggered(&status);
             }
-            (Ok(Fetched::Same), Some(status)) => {
-                changed = self.error.is_some();
-                Ok(status)
-            }
-            // Never asked for: an unchanged body is only looked for with a status.
-            (Ok(Fetched::Same), None) => Err(PollError::Malformed),
-            (Err(error), _) => Err(error),
-        };
+            Rc::new(status)
+        });
         let finished = match result {
             Ok(status) => {
                 self.eta.observe(&status, self.now);
@@ -488,7 +464,6 @@ impl Widget {
             ),
             Via::Heard { next_at } => self.drive_shared(ctx, Shared::Heard { outcome, next_at }),
         }
-        changed
     }
 
     /// The times the card measures against the clock, among them the banner's
@@ -549,7 +524,6 @@ impl Component for Widget {
             intl: Intl::new(ctx.props().settings.locale.as_deref()),
             poller: Self::fresh_poller(ctx.props(), now),
             status: None,
-            body: None,
             share: None,
             received_at: None,
             eta: EtaEstimator::default(),
@@ -575,7 +549,7 @@ impl Component for Widget {
 
     fn update(&mut self, ctx: &Context<Self>, msg: Self::Message) -> bool {
         // What the card's clock texts read before the clock moves on.
-        let shown = matches!(msg, Msg::Done(..) | Msg::Told(_)).then(|| self.clock_face(ctx));
+        let shown = matches!(msg, Msg::Told(_)).then(|| self.clock_face(ctx));
         self.now = now_ms();
         match msg {
             Msg::Timer => {
@@ -590,18 +564,14 @@ impl Component for Widget {
                 if self.take_request(generation).is_none() {
                     return false;
                 }
-                let changed = self.take_own(ctx, generation, *answer);
-                // An answer that brought nothing new redraws only if a clock
-                // text moved; the busy mark is lifted directly.
-                if !changed && shown.is_some_and(|shown| shown == self.clock_face(ctx)) {
-                    return false;
-                }
+                self.take_own(ctx, generation, *answer);
             }
             Msg::Told(told) => {
                 let Some(told) = share::read(&told) else {
                     return false;
                 };
-                // As an answer of its own.
+                // A part or a refresh redraws only if a clock text moved
+                // meanwhile; an answer as an answer of its own.
                 if !self.hear(ctx, told) && shown.is_some_and(|shown| shown == self.clock_face(ctx))
                 {
                     return false;
