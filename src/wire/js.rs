@@ -17,14 +17,16 @@ fn from_js_at(value: &JsValue, depth: usize) -> Json {
     if depth > MAX_DEPTH {
         return Json::Null;
     }
-    if let Some(flag) = value.as_bool() {
-        return Json::Bool(flag);
+    // Strings first, then numbers: most values of a body are one or the
+    // other, and each question is a call out of the wasm.
+    if let Some(text) = value.as_string() {
+        return Json::String(text);
     }
     if let Some(number) = value.as_f64() {
         return Json::Number(number);
     }
-    if let Some(text) = value.as_string() {
-        return Json::String(text);
+    if let Some(flag) = value.as_bool() {
+        return Json::Bool(flag);
     }
     if Array::is_array(value) {
         let array: &Array = value.unchecked_ref();
