@@ -14,10 +14,17 @@ for index in "$registry"/*/; do
   [ -d "$index" ] && RUSTFLAGS="${RUSTFLAGS:-} --remap-path-prefix=$index="
 done
 export RUSTFLAGS=${RUSTFLAGS:-}
-trunk build --release --dist "$dist" ${features:+--features "$features"}
-"$here/guard-glue.sh" "$dist/batch-status-widget.js"
-# The JS end of the widget's events (the glue imports `buildCalls` by name).
-cat "$here/../src/embed/event_calls.js" >>"$dist/batch-status-widget.js"
+# The shipped wasm rebuilds the standard library with it (rust-src, installed by
+# scripts/install-tools.sh): std then gets the same opt-level "z" and link-time
+# optimisation as the widget, and a panic traps at once instead of formatting a
+# message nobody reads (a panic was already an abort; the entry script's guard
+# shows the crash card either way). That drops core::fmt's panic paths, the
+# panic locations and the Debug impls they pull in: about 11 KB gzip of the
+# widget. Both are unstable cargo options on this stable toolchain, so the build
+# opts in with RUSTC_BOOTSTRAP; only this script does, and tests and the host
+# build stay on the precompiled std.
+export RUSTC_BOOTSTRAP=1 CARGO_UNSTABLE_BUILD_STD=std,panic_abort
+export CARGO_UNSTABLE_PANIC_IMMEDIATE_ABORT=true CARGO_PROFILE_RELEASE_PANIC=immediate-abort
 minify=(batch-status-widget.js batch-status.js batch-status-explorer.js batch-status-cancel.js
   batch-status-chart.js)
 opt=(-Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext
@@ -35,6 +42,13 @@ bindgen() {
     "target/wasm32-unknown-unknown/release/${package//-/_}.wasm"
   wasm-opt "${opt[@]}" "$dist/${name}_bg.wasm" -o "$dist/${name}_bg.wasm"
 }
+# The page and its static files.
+trunk build --release --dist "$dist"
+# The widget.
+bindgen batch-status-widget batch-status-widget ${features:+--features "$features"}
+"$here/guard-glue.sh" "$dist/batch-status-widget.js"
+# The JS end of the widget's events (the glue imports `buildCalls` by name).
+cat "$here/../src/embed/event_calls.js" >>"$dist/batch-status-widget.js"
 # What a widget loads on first use (explorer/), each behind the same crash
 # boundary as the widget: the calls explorer and CSV export, the cancel control
 # (only widgets with allow-cancel load it) and the throughput chart.

@@ -16,7 +16,9 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   rustup target add wasm32-unknown-unknown
 fi
 
-for component in rustfmt clippy; do
+# rust-src: the release build compiles the standard library with the widget
+# (scripts/build-site.sh).
+for component in rustfmt clippy rust-src; do
   if ! rustup component list --installed | grep -q "^$component"; then
     say "adding $component"
     rustup component add "$component"
