@@ -42,7 +42,7 @@ bindgen() {
     "target/wasm32-unknown-unknown/release/${package//-/_}.wasm"
   wasm-opt "${opt[@]}" "$dist/${name}_bg.wasm" -o "$dist/${name}_bg.wasm"
 }
-# The page and its static files.
+# The page, its static files and its own wasm (site/).
 trunk build --release --dist "$dist"
 # The widget.
 bindgen batch-status-widget batch-status-widget ${features:+--features "$features"}
@@ -58,12 +58,9 @@ bindgen batch-status-explorer batch-status-cancel --no-default-features --featur
 "$here/guard-glue.sh" "$dist/batch-status-cancel.js"
 bindgen batch-status-explorer batch-status-chart --no-default-features --features chart
 "$here/guard-glue.sh" "$dist/batch-status-chart.js"
-# The static site's page logic is a wasm of its own (site/), so embedding pages
-# never download it. The fault-injection copy serves host pages only: no site.
-if [ -z "$features" ]; then
-  bindgen batch-status-site batch-status-site
-  minify+=(batch-status-site.js)
-fi
+# The static site's page logic is a wasm of its own (site/, built by Trunk), so
+# embedding pages never download it.
+minify+=(batch-status-site.js)
 for file in "${minify[@]}"; do
   esbuild "$dist/$file" --minify --format=esm --log-level=warning --allow-overwrite --outfile="$dist/$file"
 done

@@ -848,3 +848,58 @@ fn failures_parts_and_refreshes_read_back_as_sent() {
         assert!(read(&other).is_none(), "{other:?} is not understood");
     }
 }
+
+/// The recent calls are read one at a time, apart from the rest of the body
+/// (so that a tree of them all is never held): what comes out is what reading
+/// the whole body as one tree gives, whatever the body's shape, and a trace of
+/// the key anywhere, in a call or beside the calls, still keeps it from being
+/// told.
+#[wasm_bindgen_test]
+fn a_status_reads_the_same_with_its_calls_read_one_at_a_time() {
+    use batch_status_widget::config::ApiKey;
+    use batch_status_widget::controller::fetch::{parse_json, read_status, Answer};
+    use batch_status_widget::wire::BatchStatus;
+    const KEY: &str = "sk_live_0123456789";
+    let call = r#"{"jobId":"j1","status":"failed","error":"busy","failedAt":1764320000}"#;
+    let bodies = [
+        format!(
+            r#"{{"id":"b","status":"processing","progress":{{"total":3,"recent_calls":[{call},7,null,{call}]}}}}"#
+        ),
+        format!(r#"{{"id":"b","status":"processing","total":3,"recent_calls":[{call}]}}"#),
+        format!(r#"{{"id":"b","progress":[1],"recent_calls":[{call}]}}"#),
+        format!(r#"{{"id":"b","progress":{{"total":1}},"recent_calls":[{call}]}}"#),
+        format!(r#"{{"id":"b","progress":{{"recent_calls":{{"0":{call}}}}}}}"#),
+        r#"{"id":"b","progress":{"recent_calls":[[[[[[[[[[1]]]]]]]]]]}}"#.to_owned(),
+    ];
+    for body in &bodies {
+        let answer = Answer {
+            status: 200,
+            retry_at: None,
+            text: body.as_str().into(),
+        };
+        let (read, told) = read_status(&answer, &ApiKey::new(KEY));
+        let whole = BatchStatus::from_json(&parse_json(body).unwrap()).unwrap();
+        assert_eq!(read.unwrap(), whole, "{body}");
+        assert!(told.is_some(), "a clean body is told: {body}");
+    }
+    let traced = format!(r#"{{"jobId":"j2","error":"bad key {KEY}"}}"#);
+    for body in [
+        format!(r#"{{"id":"b","progress":{{"recent_calls":[{call},{traced}]}}}}"#),
+        format!(r#"{{"id":"b","progress":{{"recent_calls":[{call}]}},"recent_calls":[{traced}]}}"#),
+    ] {
+        let answer = Answer {
+            status: 200,
+            retry_at: None,
+            text: body.as_str().into(),
+        };
+        let (read, told) = read_status(&answer, &ApiKey::new(KEY));
+        assert!(
+            told.is_none(),
+            "a trace of the key keeps the body at home: {body}"
+        );
+        assert!(
+            !format!("{:?}", read.unwrap()).contains("0123456789"),
+            "{body}"
+        );
+    }
+}

@@ -3,9 +3,10 @@
 
 use super::schedule::parse_retry_after;
 use crate::config::{whole_number, ApiKey, Settings};
-use crate::model::mask::scrub;
+use crate::model::mask::{scrub, Scrubber};
 use crate::model::PollError;
-use crate::wire::{BatchStatus, ErrorBody, Json};
+use crate::wire::js::take_recent_calls;
+use crate::wire::{BatchStatus, ErrorBody, Json, RecentCall};
 use js_sys::{Object, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
@@ -54,14 +55,35 @@ pub fn read_status(
     answer: &Answer,
     api_key: &ApiKey,
 ) -> (Result<BatchStatus, PollError>, Option<JsValue>) {
-    let (body, clean) = parse_scrubbed(answer, api_key);
+    let mut reader = BodyReader::new(api_key);
+    let value = parse_js_text(&answer.text).ok();
+    // The recent calls one at a time, each read, scrubbed and dropped before
+    // the next: only the calls as the widget keeps them are ever held.
+    let calls = value.as_ref().and_then(take_recent_calls);
+    // Sized up front, so that no doubling leaves a larger buffer (and, while it
+    // copies, two) beside the last status; capped, since a hostile body's array
+    // may be long and hold no call at all.
+    let length = calls
+        .as_ref()
+        .map_or(0, |(array, _)| array.length() as usize);
+    let mut recent_calls = Vec::with_capacity(length.min(1_000));
+    if let Some((array, depth)) = &calls {
+        for item in array.iter() {
+            let call = reader.read(&item, *depth);
+            recent_calls.extend(RecentCall::from_json(&call));
+        }
+    }
+    let body = value.map(|value| reader.read(&value, 0));
     // A body that is not JSON has nothing that is read: it is told empty.
     let told = match body {
         None => Some(JsValue::from_str("")),
-        Some(_) => clean.then(|| answer.text.clone()),
+        Some(_) => reader.clean().then(|| answer.text.clone()),
     };
-    let parsed = judge(answer, body)
-        .and_then(|body| BatchStatus::from_json(&body).ok_or(PollError::Malformed));
+    let parsed = judge(answer, body).and_then(|body| {
+        let mut status = BatchStatus::from_json(&body).ok_or(PollError::Malformed)?;
+        status.recent_calls = recent_calls;
+        Ok(status)
+    });
     (parsed, told)
 }
 
@@ -71,7 +93,11 @@ pub fn read_status(
 /// success that is not JSON is [`PollError::Malformed`].
 pub async fn fetch_json(url: &str, init: Object, api_key: &ApiKey) -> Result<Json, PollError> {
     let answer = fetch_text(url, init).await?;
-    judge(&answer, parse_scrubbed(&answer, api_key).0)
+    let mut body = parse_json_text(&answer.text);
+    if let (Some(body), Some(key)) = (body.as_mut(), api_key.header_value()) {
+        scrub(body, key);
+    }
+    judge(&answer, body)
 }
 
 /// The init object of a request: the workspace and key headers, no caching,
@@ -145,15 +171,32 @@ async fn fetch_text(url: &str, init: Object) -> Result<Answer, PollError> {
     })
 }
 
-/// Parses the body of `answer`, every string scrubbed of the key; also says
-/// whether it held no trace of the key (see [`scrub`]).
-fn parse_scrubbed(answer: &Answer, api_key: &ApiKey) -> (Option<Json>, bool) {
-    let mut body = parse_json_text(&answer.text);
-    let clean = match (body.as_mut(), api_key.header_value()) {
-        (Some(body), Some(key)) => scrub(body, key),
-        _ => true,
-    };
-    (body, clean)
+/// Reads the parts of one body into [`Json`], every string scrubbed of the
+/// key as it is read (without a key, there is nothing to scrub).
+struct BodyReader<'a> {
+    scrubber: Option<Scrubber<'a>>,
+}
+
+impl<'a> BodyReader<'a> {
+    fn new(api_key: &'a ApiKey) -> Self {
+        BodyReader {
+            scrubber: api_key.header_value().map(Scrubber::new),
+        }
+    }
+
+    /// A part `depth` levels down the body (see [`Json::from_js_at`]).
+    fn read(&mut self, value: &JsValue, depth: usize) -> Json {
+        let mut json = Json::from_js_at(value, depth);
+        if let Some(scrubber) = &mut self.scrubber {
+            scrubber.scrub(&mut json);
+        }
+        json
+    }
+
+    /// Whether no part read held a trace of the key.
+    fn clean(&self) -> bool {
+        self.scrubber.as_ref().is_none_or(Scrubber::clean)
+    }
 }
 
 /// What an answer with this (parsed) body means: an error status is a

@@ -4,6 +4,7 @@
 use crate::model::summary::CallSummary;
 use crate::model::{error_text, StatusSummary};
 use crate::view::WidgetEvent;
+use crate::wire::BatchStatus;
 use js_sys::{Object, Reflect};
 use wasm_bindgen::prelude::*;
 use web_sys::{CustomEvent, CustomEventInit, Element};
@@ -36,9 +37,9 @@ extern "C" {
 /// The recent calls of an event detail, as `buildCalls` reads them: per call
 /// the UTF-16 lengths of its texts within one string (-1 for none), then its
 /// two times (NaN for none).
-fn calls_to_js(calls: &[CallSummary]) -> JsValue {
+fn calls_to_js(calls: impl Iterator<Item = CallSummary>) -> JsValue {
     let mut text = String::new();
-    let mut numbers = Vec::with_capacity(calls.len() * 6);
+    let mut numbers = Vec::with_capacity(calls.size_hint().0 * 6);
     for call in calls {
         let texts = [
             call.job_id.as_deref(),
@@ -59,7 +60,8 @@ fn calls_to_js(calls: &[CallSummary]) -> JsValue {
 }
 
 /// The event detail for a status, with the names the README documents.
-fn summary_to_js(s: &StatusSummary) -> JsValue {
+fn summary_to_js(status: &BatchStatus, eta_ms: Option<f64>, mask_phones: bool) -> JsValue {
+    let s = &StatusSummary::new(status, eta_ms);
     let count = |n: u64| JsValue::from_f64(n as f64);
     object(&[
         ("batchId", text(&s.batch_id)),
@@ -79,7 +81,10 @@ fn summary_to_js(s: &StatusSummary) -> JsValue {
         ("etaMs", number(s.eta_ms)),
         ("ratePerMinute", number(s.rate_per_minute)),
         ("successRate", number(s.success_rate)),
-        ("recentCalls", calls_to_js(&s.recent_calls)),
+        (
+            "recentCalls",
+            calls_to_js(CallSummary::newest(status, mask_phones)),
+        ),
     ])
 }
 
@@ -119,14 +124,14 @@ pub fn announce(
             dispatch(
                 host,
                 "batch-update",
-                &summary_to_js(&StatusSummary::new(status, *eta_ms, mask_phones)),
+                &summary_to_js(status, *eta_ms, mask_phones),
             );
         }
         WidgetEvent::Complete { status } => {
             dispatch(
                 host,
                 "batch-complete",
-                &summary_to_js(&StatusSummary::new(status, None, mask_phones)),
+                &summary_to_js(status, None, mask_phones),
             );
         }
         WidgetEvent::Error(error) => {

@@ -50,7 +50,42 @@ fn is_hidden(c: char) -> bool {
 /// body may be told to other watchers of the batch (SECURITY.md). A key too
 /// short to look for never counts as absent.
 pub fn scrub(value: &mut Json, secret: &str) -> bool {
-    Redactor::new(secret).is_some_and(|redactor| !redactor.scrub(value))
+    let mut scrubber = Scrubber::new(secret);
+    scrubber.scrub(value);
+    scrubber.clean()
+}
+
+/// Scrubs the parts of one body as [`scrub`] does the whole, with one
+/// [`Redactor`] for them all, and remembers whether any part held a trace of the
+/// key. A status body is scrubbed in parts: its recent calls one at a time, as
+/// they are read, so that no tree of them all is ever held.
+pub struct Scrubber<'a> {
+    redactor: Option<Redactor<'a>>,
+    clean: bool,
+}
+
+impl<'a> Scrubber<'a> {
+    /// A scrubber for `secret`, clean so far (unless the key is too short to
+    /// look for).
+    pub fn new(secret: &'a str) -> Self {
+        let redactor = Redactor::new(secret);
+        Scrubber {
+            clean: redactor.is_some(),
+            redactor,
+        }
+    }
+
+    /// Cleans and redacts every string in `value`, in place.
+    pub fn scrub(&mut self, value: &mut Json) {
+        if let Some(redactor) = &self.redactor {
+            self.clean &= !redactor.scrub(value);
+        }
+    }
+
+    /// Whether no part scrubbed so far held a trace of the key.
+    pub fn clean(&self) -> bool {
+        self.clean
+    }
 }
 
 /// What a redacted secret reads as.
@@ -254,7 +289,7 @@ mod tests {
         fn a_key_echoed_anywhere_in_a_body_is_shown_nowhere(
             key in "[A-Za-z0-9_]{12,40}", field in 0usize..6, split in any::<bool>(), cut in 1usize..11,
         ) {
-            use crate::model::{error_text, PollError, StatusSummary};
+            use crate::model::{error_text, summary::CallSummary, PollError, StatusSummary};
             use crate::wire::{BatchStatus, ErrorBody};
             let echoed = if split { format!("{}\u{200B}{}", &key[..cut], &key[cut..]) } else { key.clone() };
             let said = serde_json::Value::String(format!("Invalid API key {echoed}, sorry"));
@@ -275,8 +310,9 @@ mod tests {
             let status = BatchStatus::from_json(&json).unwrap();
             let error = PollError::Http { status: 401, body: ErrorBody::from_json(&json), retry_after_ms: None };
             let shown = format!(
-                "{:?} {:?} {:?}",
-                StatusSummary::new(&status, None, false),
+                "{:?} {:?} {:?} {:?}",
+                StatusSummary::new(&status, None),
+                CallSummary::newest(&status, false).collect::<Vec<_>>(),
                 status,
                 error_text(&error, "b", "w"),
             );
@@ -312,6 +348,30 @@ mod tests {
             let mut body: Json = serde_json::from_str(&traced).unwrap();
             prop_assert!(!scrub(&mut body, &key), "{traced}");
             prop_assert!(!scrub(&mut Json::Null, "abc"), "a key too short to look for");
+        }
+
+        /// A status body is scrubbed in parts (its calls one at a time, then
+        /// the rest): the parts come out as the whole would, and the body is
+        /// clean exactly when the whole would be.
+        #[test]
+        fn scrubbing_in_parts_is_scrubbing_the_whole(
+            key in "[A-Za-z0-9_]{4,20}", texts in prop::collection::vec("[a-zA-Z0-9_\u{200B} ]{0,30}", 1..8),
+            traced in prop::option::of(0usize..8), short in any::<bool>(),
+        ) {
+            let key = if short { key[..3].to_owned() } else { key };
+            let mut texts = texts;
+            if let Some(at) = traced {
+                let at = at % texts.len();
+                texts[at] = format!("{}{key}", texts[at]);
+            }
+            let calls: Vec<Json> = texts.iter().map(|t| Json::Object(vec![("error".into(), Json::String(t.clone()))])).collect();
+            let mut whole = Json::Array(calls.clone());
+            let whole_clean = scrub(&mut whole, &key);
+            let mut scrubber = Scrubber::new(&key);
+            let parts: Vec<Json> = calls.into_iter().map(|mut call| { scrubber.scrub(&mut call); call }).collect();
+            prop_assert_eq!(Json::Array(parts), whole);
+            prop_assert_eq!(scrubber.clean(), whole_clean);
+            prop_assert_eq!(whole_clean, !short && traced.is_none());
         }
 
         #[test]

@@ -10,8 +10,9 @@ use crate::wire::{BatchStatus, CallOutcome};
 /// from the API itself.
 pub const EVENT_CALLS: usize = 100;
 
-/// A batch status as the host page sees it: counts made consistent, phone numbers
-/// masked unless masking was turned off.
+/// A batch status as the host page sees it, counts made consistent; its recent
+/// calls, phone numbers masked unless masking was turned off, are
+/// [`CallSummary::newest`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct StatusSummary {
     /// The batch id, if the server sent one.
@@ -51,8 +52,6 @@ pub struct StatusSummary {
     /// The share of finished calls that completed, 0 to 1 (`null` before any
     /// has finished).
     pub success_rate: Option<f64>,
-    /// The most recent calls, newest first, at most [`EVENT_CALLS`].
-    pub recent_calls: Vec<CallSummary>,
 }
 
 /// One recent call in an event.
@@ -73,8 +72,8 @@ pub struct CallSummary {
 }
 
 impl StatusSummary {
-    /// Summarises `status`; `calls` are the recent calls already in display order.
-    pub fn new(status: &BatchStatus, eta_ms: Option<f64>, mask_phones: bool) -> Self {
+    /// Summarises `status` (its calls are [`CallSummary::newest`]).
+    pub fn new(status: &BatchStatus, eta_ms: Option<f64>) -> Self {
         let breakdown = Breakdown::new(status.counts);
         let c = status.counts;
         StatusSummary {
@@ -100,29 +99,37 @@ impl StatusSummary {
                 .filter(|eta| *eta > 0.0)
                 .map(|eta| breakdown.remaining() as f64 / (eta / 60_000.0)),
             success_rate: breakdown.success_rate(),
-            recent_calls: super::newest_first(&status.recent_calls, EVENT_CALLS)
-                .into_iter()
-                .map(|call| CallSummary {
-                    job_id: call.job_id.as_deref().map(visible_text),
-                    status: match &call.outcome {
-                        CallOutcome::Completed => "completed".to_owned(),
-                        CallOutcome::Failed => "failed".to_owned(),
-                        CallOutcome::Other(text) => visible_text(text),
-                        CallOutcome::Missing => "unknown".to_owned(),
-                    },
-                    phone_number: call.phone_number.as_deref().map(|phone| {
-                        if mask_phones {
-                            mask_phone(phone)
-                        } else {
-                            visible_text(phone)
-                        }
-                    }),
-                    ended_at: call.ended_at,
-                    duration: call.duration_secs,
-                    error: call.error.as_deref().map(visible_text),
-                })
-                .collect(),
         }
+    }
+}
+
+impl CallSummary {
+    /// The recent calls of `status` as an event carries them: newest first, at
+    /// most [`EVENT_CALLS`], phone numbers masked unless `mask_phones` is off.
+    /// One at a time: an event's calls go straight into its JS detail, and are
+    /// never all held as summaries beside the status they come from.
+    pub fn newest(status: &BatchStatus, mask_phones: bool) -> impl Iterator<Item = Self> + '_ {
+        super::newest_first(&status.recent_calls, EVENT_CALLS)
+            .into_iter()
+            .map(move |call| CallSummary {
+                job_id: call.job_id.as_deref().map(visible_text),
+                status: match &call.outcome {
+                    CallOutcome::Completed => "completed".to_owned(),
+                    CallOutcome::Failed => "failed".to_owned(),
+                    CallOutcome::Other(text) => visible_text(text),
+                    CallOutcome::Missing => "unknown".to_owned(),
+                },
+                phone_number: call.phone_number.as_deref().map(|phone| {
+                    if mask_phones {
+                        mask_phone(phone)
+                    } else {
+                        visible_text(phone)
+                    }
+                }),
+                ended_at: call.ended_at,
+                duration: call.duration_secs,
+                error: call.error.as_deref().map(visible_text),
+            })
     }
 }
 
@@ -141,13 +148,17 @@ mod tests {
             r#"{"status":"processing","progress":{"recent_calls":[{"jobId":"c","status":"completed","phone_number":"+1234567890"}]}}"#,
         );
         assert_eq!(
-            StatusSummary::new(&s, None, true).recent_calls[0]
+            CallSummary::newest(&s, true)
+                .next()
+                .unwrap()
                 .phone_number
                 .as_deref(),
             Some("+1 •••• ••7890")
         );
         assert_eq!(
-            StatusSummary::new(&s, None, false).recent_calls[0]
+            CallSummary::newest(&s, false)
+                .next()
+                .unwrap()
                 .phone_number
                 .as_deref(),
             Some("+1234567890")
@@ -159,7 +170,7 @@ mod tests {
         let s = status(
             r#"{"status":"processing","totalCalls":100,"progress":{"completed":140,"failed":7,"active":3,"waiting":-5}}"#,
         );
-        let summary = StatusSummary::new(&s, None, true);
+        let summary = StatusSummary::new(&s, None);
         assert_eq!(summary.total, 150);
         assert_eq!(summary.waiting, 0);
         assert_eq!(summary.percent_finished, 98.0);
@@ -168,9 +179,9 @@ mod tests {
     #[test]
     fn percent_finished_never_overstates() {
         let s = status(r#"{"status":"processing","progress":{"total":10000,"completed":9999}}"#);
-        assert_eq!(StatusSummary::new(&s, None, true).percent_finished, 99.9);
+        assert_eq!(StatusSummary::new(&s, None).percent_finished, 99.9);
         let s = status(r#"{"status":"completed","progress":{"total":10000,"completed":10000}}"#);
-        assert_eq!(StatusSummary::new(&s, None, true).percent_finished, 100.0);
+        assert_eq!(StatusSummary::new(&s, None).percent_finished, 100.0);
     }
 
     #[test]
@@ -179,13 +190,12 @@ mod tests {
             r#"{"status":"processing","progress":{"total":200,"completed":90,"failed":10,"active":20,"waiting":80}}"#,
         );
         // 100 calls left in 10 minutes: 10 a minute, as the ETA assumes.
-        let summary = StatusSummary::new(&s, Some(600_000.0), true);
+        let summary = StatusSummary::new(&s, Some(600_000.0));
         assert_eq!(summary.rate_per_minute, Some(10.0));
         assert_eq!(summary.success_rate, Some(0.9));
         let none = StatusSummary::new(
             &status(r#"{"status":"queued","progress":{"total":5,"waiting":5}}"#),
             None,
-            true,
         );
         assert_eq!((none.rate_per_minute, none.success_rate), (None, None));
     }

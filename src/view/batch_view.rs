@@ -137,7 +137,7 @@ pub fn batch_view(props: &BatchViewProps) -> Html {
     let on_refresh = props.on_refresh.reform(|_: MouseEvent| ());
     html! {
         <section
-            class={if stale { format!("{theme} is-stale") } else { theme }}
+            ~className={if stale { format!("{theme} is-stale") } else { theme }}
             part="root"
             aria-label={format!("Batch {shown_id} status")}
             ref={props.root.clone()}
@@ -189,7 +189,7 @@ pub fn batch_view(props: &BatchViewProps) -> Html {
                 }) }
                 <div
                     ref={props.tools.clone()}
-                    class={if cancellable(&status.state) { "bs-tools" } else { "bs-tools is-ended" }}
+                    ~className={if cancellable(&status.state) { "bs-tools" } else { "bs-tools is-ended" }}
                 ></div>
                 // Apart: the timing reads differently as time passes, and the
                 // table (replaced whenever its markup differs) need not follow.

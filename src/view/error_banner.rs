@@ -66,7 +66,7 @@ pub fn error_banner(props: &ErrorBanner, intl: &Intl) -> Html {
     );
     html! {
         <div
-            class={if props.stopped { "bs-error is-final" } else { "bs-error" }}
+            ~className={if props.stopped { "bs-error is-final" } else { "bs-error" }}
             part="error"
             role={if props.stopped { "alert" } else { "status" }}
             data-kind={props.error.kind()}

@@ -206,8 +206,7 @@ impl BatchStatus {
                 .array("recent_calls")
                 .unwrap_or_default()
                 .iter()
-                .filter(|item| item.is_object())
-                .map(recent_call)
+                .filter_map(RecentCall::from_json)
                 .collect(),
             timestamp: instant(root, "timestamp"),
             error: text(root, "error").or_else(|| text(progress, "error")),
@@ -220,16 +219,19 @@ impl BatchStatus {
     }
 }
 
-fn recent_call(item: &Json) -> RecentCall {
-    RecentCall {
-        job_id: text(item, "jobId"),
-        outcome: CallOutcome::from_wire(item.string("status")),
-        phone_number: text(item, "phone_number"),
-        ended_at: instant(item, "completedAt")
-            .or_else(|| instant(item, "failedAt"))
-            .or_else(|| instant(item, "endTime")),
-        duration_secs: non_negative(item, "duration"),
-        error: text(item, "error"),
+impl RecentCall {
+    /// Reads one entry of `recent_calls`; `None` when it is not an object.
+    pub fn from_json(item: &Json) -> Option<Self> {
+        item.is_object().then(|| RecentCall {
+            job_id: text(item, "jobId"),
+            outcome: CallOutcome::from_wire(item.string("status")),
+            phone_number: text(item, "phone_number"),
+            ended_at: instant(item, "completedAt")
+                .or_else(|| instant(item, "failedAt"))
+                .or_else(|| instant(item, "endTime")),
+            duration_secs: non_negative(item, "duration"),
+            error: text(item, "error"),
+        })
     }
 }
 

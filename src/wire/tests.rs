@@ -227,7 +227,7 @@ proptest! {
             prop_assert!((1e11..1e14).contains(&time), "{time} is not epoch ms");
         }
         prop_assert!(status.average_call_secs.is_none_or(|d| d >= 0.0 && d.is_finite()));
-        let summary = crate::model::StatusSummary::new(&status, None, true);
+        let summary = crate::model::StatusSummary::new(&status, None);
         let c = status.counts;
         let finished = c.completed.saturating_add(c.failed);
         prop_assert!(summary.percent_finished >= 0.0 && summary.percent_finished <= 100.0);
