@@ -118,6 +118,10 @@ test('a request that never answers is aborted at the timeout', async ({ page }) 
   const widget = await openWidget(page, batch, { interval: '5', timeout: '10' });
   await page.clock.runFor(5000);
   await expect(widget.locator('.bs[aria-busy=true]')).toBeAttached();
+  // The hanging request must have reached the sim before the page's clock runs
+  // to its timeout: aborted before it was sent, it would leave the hang for the
+  // retry (the flake this test used to have).
+  await expect.poll(async () => (await requestsFor(page.request, batch)).length).toBe(2);
   await page.clock.runFor(9000);
   await expect(widget.locator('.bs[aria-busy=true]')).toBeAttached();
   await page.clock.runFor(1000);
