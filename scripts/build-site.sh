@@ -14,6 +14,10 @@ for index in "$registry"/*/; do
   [ -d "$index" ] && RUSTFLAGS="${RUSTFLAGS:-} --remap-path-prefix=$index="
 done
 export RUSTFLAGS=${RUSTFLAGS:-}
+# The step that shortens each module's import names (wasm-names/), built for
+# this machine before the wasm-only settings below.
+cargo build --release --quiet -p wasm-names
+wasm_names=target/release/wasm-names
 # The shipped wasm rebuilds the standard library with it (rust-src, installed by
 # scripts/install-tools.sh): std then gets the same opt-level "z" and link-time
 # optimisation as the widget, and a panic traps at once instead of formatting a
@@ -41,6 +45,7 @@ bindgen() {
   wasm-bindgen --target web --no-typescript --out-dir "$dist" --out-name "$name" \
     "target/wasm32-unknown-unknown/release/${package//-/_}.wasm"
   wasm-opt "${opt[@]}" "$dist/${name}_bg.wasm" -o "$dist/${name}_bg.wasm"
+  "$wasm_names" "$dist/${name}_bg.wasm" "$dist/$name.js"
 }
 # The page, its static files and its own wasm (site/).
 trunk build --release --dist "$dist"

@@ -1,0 +1,222 @@
+//! Just enough of the wasm binary format to rename imports: the sections are
+//! copied as they are, but for the import section, rewritten.
+
+/// The import section's id.
+const IMPORTS: u8 = 2;
+
+/// A reader over a module's bytes; every read fails on bytes that end early.
+struct Reader<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn byte(&mut self) -> Result<u8, String> {
+        let byte = *self.bytes.get(self.at).ok_or("the module ends early")?;
+        self.at += 1;
+        Ok(byte)
+    }
+
+    /// An unsigned LEB128 number.
+    fn number(&mut self) -> Result<u64, String> {
+        let mut value = 0u64;
+        for shift in (0..64).step_by(7) {
+            let byte = self.byte()?;
+            value |= u64::from(byte & 0x7f) << shift;
+            if byte & 0x80 == 0 {
+                return Ok(value);
+            }
+        }
+        Err("a number runs on too long".into())
+    }
+
+    fn take(&mut self, count: usize) -> Result<&'a [u8], String> {
+        let end = self
+            .at
+            .checked_add(count)
+            .filter(|end| *end <= self.bytes.len());
+        let end = end.ok_or("the module ends early")?;
+        let taken = &self.bytes[self.at..end];
+        self.at = end;
+        Ok(taken)
+    }
+
+    fn name(&mut self) -> Result<String, String> {
+        let length = self.number()? as usize;
+        String::from_utf8(self.take(length)?.to_vec()).map_err(|_| "a name is not UTF-8".into())
+    }
+
+    /// Table or memory limits: flags, the minimum, and the maximum if flagged.
+    fn limits(&mut self) -> Result<(), String> {
+        let flags = self.byte()?;
+        self.number()?;
+        if flags & 1 != 0 {
+            self.number()?;
+        }
+        Ok(())
+    }
+}
+
+fn push_number(out: &mut Vec<u8>, mut value: u64) {
+    loop {
+        let byte = (value & 0x7f) as u8;
+        value >>= 7;
+        if value == 0 {
+            out.push(byte);
+            return;
+        }
+        out.push(byte | 0x80);
+    }
+}
+
+fn push_name(out: &mut Vec<u8>, name: &str) {
+    push_number(out, name.len() as u64);
+    out.extend_from_slice(name.as_bytes());
+}
+
+/// Each renamed import's old name and new one, in order.
+pub type Renamed = Vec<(String, String)>;
+
+/// `module` with every import from `from` renamed `name(0)`, `name(1)`, … in
+/// order, and the old and new names.
+pub fn rename_imports(
+    module: &[u8],
+    from: &str,
+    name: impl Fn(usize) -> String,
+) -> Result<(Vec<u8>, Renamed), String> {
+    if module.get(..8) != Some(b"\0asm\x01\0\0\0".as_slice()) {
+        return Err("not a wasm module (version 1)".into());
+    }
+    let mut reader = Reader {
+        bytes: module,
+        at: 8,
+    };
+    let mut out = module[..8].to_vec();
+    let mut renamed = Vec::new();
+    while reader.at < module.len() {
+        let id = reader.byte()?;
+        let size = reader.number()? as usize;
+        let content = reader.take(size)?;
+        let content = if id == IMPORTS {
+            imports(content, from, &name, &mut renamed)?
+        } else {
+            content.to_vec()
+        };
+        out.push(id);
+        push_number(&mut out, content.len() as u64);
+        out.extend_from_slice(&content);
+    }
+    if renamed.is_empty() {
+        return Err(format!("nothing is imported from {from}"));
+    }
+    Ok((out, renamed))
+}
+
+/// The import section `content` rewritten.
+fn imports(
+    content: &[u8],
+    from: &str,
+    name: &impl Fn(usize) -> String,
+    renamed: &mut Renamed,
+) -> Result<Vec<u8>, String> {
+    let mut reader = Reader {
+        bytes: content,
+        at: 0,
+    };
+    let mut out = Vec::with_capacity(content.len());
+    let count = reader.number()?;
+    push_number(&mut out, count);
+    for _ in 0..count {
+        let module = reader.name()?;
+        let field = reader.name()?;
+        let start = reader.at;
+        match reader.byte()? {
+            // A function: its type.
+            0 => {
+                reader.number()?;
+            }
+            // A table: its element type and limits.
+            1 => {
+                reader.byte()?;
+                reader.limits()?;
+            }
+            // A memory: its limits.
+            2 => reader.limits()?,
+            // A global: its type and mutability.
+            3 => {
+                reader.byte()?;
+                reader.byte()?;
+            }
+            // A tag: its attribute and type.
+            4 => {
+                reader.byte()?;
+                reader.number()?;
+            }
+            kind => return Err(format!("an import of unknown kind {kind}")),
+        }
+        push_name(&mut out, &module);
+        if module == from {
+            let new = name(renamed.len());
+            push_name(&mut out, &new);
+            renamed.push((field, new));
+        } else {
+            push_name(&mut out, &field);
+        }
+        out.extend_from_slice(&content[start..reader.at]);
+    }
+    if reader.at != content.len() {
+        return Err("the import section has bytes past its imports".into());
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A module importing `names` from `from` (functions of type 0) and a
+    /// memory from `env`, with a custom section after.
+    fn module(from: &str, names: &[&str]) -> Vec<u8> {
+        let mut section = Vec::new();
+        push_number(&mut section, names.len() as u64 + 1);
+        for name in names {
+            push_name(&mut section, from);
+            push_name(&mut section, name);
+            section.extend_from_slice(&[0, 0]);
+        }
+        push_name(&mut section, "env");
+        push_name(&mut section, "memory");
+        section.extend_from_slice(&[2, 1, 1, 200, 1]);
+        let mut out = b"\0asm\x01\0\0\0".to_vec();
+        out.push(IMPORTS);
+        push_number(&mut out, section.len() as u64);
+        out.extend_from_slice(&section);
+        out.extend_from_slice(&[0, 4, 1, b'x', 9, 9]);
+        out
+    }
+
+    #[test]
+    fn imports_from_the_glue_are_renamed_and_nothing_else_changes() {
+        let long: Vec<String> = (0..200)
+            .map(|i| format!("__wbg_f{i}_0123456789abcdef"))
+            .collect();
+        let names: Vec<&str> = long.iter().map(String::as_str).collect();
+        let (out, renamed) = rename_imports(&module("./m_bg.js", &names), "./m_bg.js", |i| {
+            format!("_{i}")
+        })
+        .unwrap();
+        let short: Vec<String> = (0..200).map(|i| format!("_{i}")).collect();
+        let shorts: Vec<&str> = short.iter().map(String::as_str).collect();
+        assert_eq!(out, module("./m_bg.js", &shorts));
+        assert_eq!(renamed.len(), 200);
+        assert_eq!(renamed[7], (long[7].clone(), "_7".to_owned()));
+    }
+
+    #[test]
+    fn broken_or_foreign_modules_are_refused() {
+        let whole = module("./m_bg.js", &["a"]);
+        assert!(rename_imports(&whole, "./other_bg.js", |i| i.to_string()).is_err());
+        assert!(rename_imports(&whole[..whole.len() - 3], "./m_bg.js", |i| i.to_string()).is_err());
+        assert!(rename_imports(b"not wasm", "./m_bg.js", |i| i.to_string()).is_err());
+    }
+}
