@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The release site in DIR: Trunk's build, each widget's crash boundary added to the
-# glue, the glue and the entry script minified (they count in the size budget), and
+# The release site in DIR: Trunk's build of the page, each wasm module bound and
+# optimised here with its import names shortened, each widget's crash boundary
+# added to the glue, the glue and the entry script minified (they count in the size budget), and
 # the core files content-hashed. FEATURES (optional) are cargo features: the
 # end-to-end suite builds a second copy with `fault-injection`.
 set -euo pipefail
@@ -31,6 +32,10 @@ export RUSTC_BOOTSTRAP=1 CARGO_UNSTABLE_BUILD_STD=std,panic_abort
 export CARGO_UNSTABLE_PANIC_IMMEDIATE_ABORT=true CARGO_PROFILE_RELEASE_PANIC=immediate-abort
 minify=(batch-status-widget.js batch-status.js batch-status-explorer.js batch-status-cancel.js
   batch-status-chart.js)
+# low-memory-unused: rustc lays the stack (64 KB, see build.rs) out first and
+# data above it, so the low 1 KB is only reached by a stack about to overflow;
+# binaryen may then fold address arithmetic into load/store offsets (0.6 KB gzip
+# less). index.html gives Trunk the same flags for the site's own wasm.
 opt=(-Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext
   --enable-reference-types --enable-multivalue --low-memory-unused --converge
   --strip-debug --strip-producers)

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Makes wasm-bindgen's glue a crash boundary per widget: every call into the wasm
 # goes through guardExports, and the timers the wasm starts can be cancelled from
-# outside it (src/embed/instance_guard.js says why). Run on Trunk's output, before
-# minifying. Fails loudly if a new wasm-bindgen writes its glue differently.
+# outside it (src/embed/instance_guard.js says why). Run by build-site.sh on
+# wasm-bindgen's output, before minifying. Fails loudly if a new wasm-bindgen writes its glue differently.
 set -euo pipefail
 glue=$1
 guard=$(dirname "$0")/../src/embed/instance_guard.js

@@ -59,17 +59,14 @@ pub fn read_status(
     let value = parse_js_text(&answer.text).ok();
     // The recent calls one at a time, each read, scrubbed and dropped before
     // the next: only the calls as the widget keeps them are ever held.
-    let calls = value.as_ref().and_then(take_recent_calls);
-    // Sized up front, so that no doubling leaves a larger buffer (and, while it
-    // copies, two) beside the last status; capped, since a hostile body's array
-    // may be long and hold no call at all.
-    let length = calls
-        .as_ref()
-        .map_or(0, |(array, _)| array.length() as usize);
-    let mut recent_calls = Vec::with_capacity(length.min(1_000));
-    if let Some((array, depth)) = &calls {
+    let mut recent_calls = Vec::new();
+    if let Some((array, depth)) = value.as_ref().and_then(take_recent_calls) {
+        // Sized up front, so that no doubling leaves a larger buffer (and,
+        // while it copies, two) beside the last status; capped, since a
+        // hostile body's array may be long and hold no call at all.
+        recent_calls.reserve(array.length().min(1_000) as usize);
         for item in array.iter() {
-            let call = reader.read(&item, *depth);
+            let call = reader.read(&item, depth);
             recent_calls.extend(RecentCall::from_json(&call));
         }
     }

@@ -68,14 +68,15 @@ fn short_name(index: usize) -> String {
 fn rename_in_glue(glue: &str, renamed: &[(String, String)]) -> Result<String, String> {
     let mut out = glue.to_owned();
     for (old, new) in renamed {
-        if words(glue, new) != 0 {
+        if word_from(glue, new, 0).is_some() {
             return Err(format!("{new} is already in the glue"));
         }
-        match words(&out, old) {
-            1 => {}
-            n => return Err(format!("{old} is {n} times in the glue, not once")),
+        let Some(at) = word_from(&out, old, 0) else {
+            return Err(format!("{old} is not in the glue"));
+        };
+        if word_from(&out, old, at + 1).is_some() {
+            return Err(format!("{old} is in the glue more than once"));
         }
-        let at = word_at(&out, old).expect("counted once");
         out.replace_range(at..at + old.len(), new);
     }
     Ok(out)
@@ -100,21 +101,6 @@ fn word_from(text: &str, word: &str, from: usize) -> Option<usize> {
         start = at + 1;
     }
     None
-}
-
-fn word_at(text: &str, word: &str) -> Option<usize> {
-    word_from(text, word, 0)
-}
-
-/// How many times `word` stands in `text` as a whole word.
-fn words(text: &str, word: &str) -> usize {
-    let mut count = 0;
-    let mut from = 0;
-    while let Some(at) = word_from(text, word, from) {
-        count += 1;
-        from = at + 1;
-    }
-    count
 }
 
 #[cfg(test)]
