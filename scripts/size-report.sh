@@ -9,9 +9,9 @@ budget=${SIZE_BUDGET_BYTES:-76400}       # 76.4 KB: lowered as bytes are found, 
 # explorer and CSV export (when a widget's explorer is first opened or the host
 # asks for an export), the cancel control (only widgets with allow-cancel), and
 # the throughput chart (after a widget's first counts, unless chart="off").
-explorer_budget=${EXPLORER_BUDGET_BYTES:-41900}
-cancel_budget=${CANCEL_BUDGET_BYTES:-23900}
-chart_budget=${CHART_BUDGET_BYTES:-21100}
+explorer_budget=${EXPLORER_BUDGET_BYTES:-41600}
+cancel_budget=${CANCEL_BUDGET_BYTES:-23750}
+chart_budget=${CHART_BUDGET_BYTES:-20750}
 react_counter=69000                      # a React 19 counter app, gzip, measured on this machine
 
 # The core files carry a content hash in their names (scripts/fingerprint.sh).

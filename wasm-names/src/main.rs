@@ -1,6 +1,7 @@
 //! `wasm-names MODULE.wasm GLUE.js`: gives every function the wasm imports from
 //! its wasm-bindgen glue a short name (`_0`, `_1`, … in base 36), in the wasm's
-//! import section and in the glue's import object alike.
+//! import section and in the glue's import object alike; and every export only
+//! the glue calls (its allocator, closure shims, …) one too (`$0`, `$1`, …).
 //!
 //! wasm-bindgen names each import after its JS function plus a 16-digit hash
 //! (`__wbg_removeChild_d2dc6fc1d6db896b`), and both files carry every name: a
@@ -23,7 +24,7 @@ fn main() -> ExitCode {
     };
     match rename(wasm_path, glue_path) {
         Ok(count) => {
-            println!("wasm-names: {count} imports of {wasm_path} renamed");
+            println!("wasm-names: {count} imports and exports of {wasm_path} renamed");
             ExitCode::SUCCESS
         }
         Err(why) => {
@@ -39,11 +40,14 @@ fn rename(wasm_path: &str, glue_path: &str) -> Result<usize, String> {
     // The glue's own module: wasm-bindgen names it after the wasm file.
     let stem = wasm_path.rsplit('/').next().unwrap_or(wasm_path);
     let from = format!("./{}.js", stem.trim_end_matches(".wasm"));
-    let (module, renamed) = wasm::rename_imports(&module, &from, short_name)?;
+    let (module, renamed, exported) = wasm::rename_imports(&module, &from, short_name, |index| {
+        short_name(index).replacen('_', "$", 1)
+    })?;
     let glue = rename_in_glue(&glue, &renamed)?;
+    let glue = rename_calls_in_glue(&glue, &exported)?;
     fs::write(wasm_path, module).map_err(|e| e.to_string())?;
     fs::write(glue_path, glue).map_err(|e| e.to_string())?;
-    Ok(renamed.len())
+    Ok(renamed.len() + exported.len())
 }
 
 /// The `index`th short name: `_` and the index in base 36.
@@ -78,6 +82,27 @@ fn rename_in_glue(glue: &str, renamed: &[(String, String)]) -> Result<String, St
             return Err(format!("{old} is in the glue more than once"));
         }
         out.replace_range(at..at + old.len(), new);
+    }
+    Ok(out)
+}
+
+/// `glue` with every call of each old export, `wasm.OLD`, made to the new
+/// one: an export may be called from many places, or from none (wasm-bindgen
+/// exports its allocator whether or not the glue frees anything), and the
+/// glue's own functions of the same name (`mountWidget`, a closure's adapter)
+/// stay as they are. No new name may be there already.
+fn rename_calls_in_glue(glue: &str, renamed: &[(String, String)]) -> Result<String, String> {
+    let mut out = glue.to_owned();
+    for (old, new) in renamed {
+        if word_from(glue, new, 0).is_some() {
+            return Err(format!("{new} is already in the glue"));
+        }
+        let (old, new) = (format!("wasm.{old}"), format!("wasm.{new}"));
+        let mut from = 0;
+        while let Some(at) = word_from(&out, &old, from) {
+            out.replace_range(at..at + old.len(), &new);
+            from = at + new.len();
+        }
     }
     Ok(out)
 }
@@ -129,6 +154,21 @@ mod tests {
             rename_in_glue(glue, &renamed).unwrap(),
             "const i={_0:function(){},_1:function(){}};x.__wbg_a_1x;"
         );
+    }
+
+    #[test]
+    fn an_export_is_renamed_wherever_the_glue_calls_it() {
+        let glue = "export function mountWidget(){wasm.mountWidget(wasm.__wbindgen_malloc)}wasm.__wbindgen_malloc(1);x.wasm.mountWidget2;";
+        let renamed = [
+            ("mountWidget".to_owned(), "$0".to_owned()),
+            ("__wbindgen_malloc".to_owned(), "$1".to_owned()),
+        ];
+        assert_eq!(
+            rename_calls_in_glue(glue, &renamed).unwrap(),
+            "export function mountWidget(){wasm.$0(wasm.$1)}wasm.$1(1);x.wasm.mountWidget2;"
+        );
+        assert_eq!(rename_calls_in_glue("{}", &renamed).unwrap(), "{}");
+        assert!(rename_calls_in_glue("wasm.mountWidget;$0", &renamed).is_err());
     }
 
     #[test]

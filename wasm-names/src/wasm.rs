@@ -1,8 +1,15 @@
-//! Just enough of the wasm binary format to rename imports: the sections are
-//! copied as they are, but for the import section, rewritten.
+//! Just enough of the wasm binary format to rename imports and exports: the
+//! sections are copied as they are, but for those two, rewritten.
 
 /// The import section's id.
 const IMPORTS: u8 = 2;
+/// The export section's id.
+const EXPORTS: u8 = 7;
+
+/// The one export read by name outside the glue (by `make bench`, and by
+/// hosts through the glue's init): every other export is only ever called by
+/// the glue, as `wasm.NAME`.
+const KEPT_EXPORT: &str = "memory";
 
 /// A reader over a module's bytes; every read fails on bytes that end early.
 struct Reader<'a> {
@@ -78,12 +85,14 @@ fn push_name(out: &mut Vec<u8>, name: &str) {
 pub type Renamed = Vec<(String, String)>;
 
 /// `module` with every import from `from` renamed `name(0)`, `name(1)`, … in
-/// order, and the old and new names.
+/// order, then every export but `memory` `export_name(0)`, … in order; and the
+/// old and new names of each kind.
 pub fn rename_imports(
     module: &[u8],
     from: &str,
     name: impl Fn(usize) -> String,
-) -> Result<(Vec<u8>, Renamed), String> {
+    export_name: impl Fn(usize) -> String,
+) -> Result<(Vec<u8>, Renamed, Renamed), String> {
     if module.get(..8) != Some(b"\0asm\x01\0\0\0".as_slice()) {
         return Err("not a wasm module (version 1)".into());
     }
@@ -93,14 +102,15 @@ pub fn rename_imports(
     };
     let mut out = module[..8].to_vec();
     let mut renamed = Vec::new();
+    let mut exported = Vec::new();
     while reader.at < module.len() {
         let id = reader.byte()?;
         let size = reader.number()? as usize;
         let content = reader.take(size)?;
-        let content = if id == IMPORTS {
-            imports(content, from, &name, &mut renamed)?
-        } else {
-            content.to_vec()
+        let content = match id {
+            IMPORTS => imports(content, from, &name, &mut renamed)?,
+            EXPORTS => exports(content, &export_name, &mut exported)?,
+            _ => content.to_vec(),
         };
         out.push(id);
         push_number(&mut out, content.len() as u64);
@@ -109,7 +119,41 @@ pub fn rename_imports(
     if renamed.is_empty() {
         return Err(format!("nothing is imported from {from}"));
     }
-    Ok((out, renamed))
+    Ok((out, renamed, exported))
+}
+
+/// The export section `content` with every export but [`KEPT_EXPORT`] renamed.
+fn exports(
+    content: &[u8],
+    name: &impl Fn(usize) -> String,
+    renamed: &mut Renamed,
+) -> Result<Vec<u8>, String> {
+    let mut reader = Reader {
+        bytes: content,
+        at: 0,
+    };
+    let mut out = Vec::with_capacity(content.len());
+    let count = reader.number()?;
+    push_number(&mut out, count);
+    for _ in 0..count {
+        let field = reader.name()?;
+        let start = reader.at;
+        // Its kind and index.
+        reader.byte()?;
+        reader.number()?;
+        if field != KEPT_EXPORT {
+            let new = name(renamed.len());
+            push_name(&mut out, &new);
+            renamed.push((field, new));
+        } else {
+            push_name(&mut out, &field);
+        }
+        out.extend_from_slice(&content[start..reader.at]);
+    }
+    if reader.at != content.len() {
+        return Err("the export section has bytes past its exports".into());
+    }
+    Ok(out)
 }
 
 /// The import section `content` rewritten.
@@ -175,8 +219,8 @@ mod tests {
     use super::*;
 
     /// A module importing `names` from `from` (functions of type 0) and a
-    /// memory from `env`, with a custom section after.
-    fn module(from: &str, names: &[&str]) -> Vec<u8> {
+    /// memory from `env`, with a custom section after, exporting `exports`.
+    fn module(from: &str, names: &[&str], exports: &[&str]) -> Vec<u8> {
         let mut section = Vec::new();
         push_number(&mut section, names.len() as u64 + 1);
         for name in names {
@@ -192,6 +236,15 @@ mod tests {
         push_number(&mut out, section.len() as u64);
         out.extend_from_slice(&section);
         out.extend_from_slice(&[0, 4, 1, b'x', 9, 9]);
+        let mut section = Vec::new();
+        push_number(&mut section, exports.len() as u64);
+        for (index, name) in exports.iter().enumerate() {
+            push_name(&mut section, name);
+            section.extend_from_slice(&[0, index as u8]);
+        }
+        out.push(EXPORTS);
+        push_number(&mut out, section.len() as u64);
+        out.extend_from_slice(&section);
         out
     }
 
@@ -201,22 +254,37 @@ mod tests {
             .map(|i| format!("__wbg_f{i}_0123456789abcdef"))
             .collect();
         let names: Vec<&str> = long.iter().map(String::as_str).collect();
-        let (out, renamed) = rename_imports(&module("./m_bg.js", &names), "./m_bg.js", |i| {
-            format!("_{i}")
-        })
+        let exports = [
+            "memory",
+            "__wbindgen_malloc",
+            "mountWidget",
+            "wasm_bindgen_1_invoke",
+        ];
+        let (out, renamed, exported) = rename_imports(
+            &module("./m_bg.js", &names, &exports),
+            "./m_bg.js",
+            |i| format!("_{i}"),
+            |i| format!("${i}"),
+        )
         .unwrap();
         let short: Vec<String> = (0..200).map(|i| format!("_{i}")).collect();
         let shorts: Vec<&str> = short.iter().map(String::as_str).collect();
-        assert_eq!(out, module("./m_bg.js", &shorts));
+        let kept = ["memory", "$0", "$1", "$2"];
+        assert_eq!(out, module("./m_bg.js", &shorts, &kept));
         assert_eq!(renamed.len(), 200);
         assert_eq!(renamed[7], (long[7].clone(), "_7".to_owned()));
+        assert_eq!(
+            exported[2],
+            ("wasm_bindgen_1_invoke".to_owned(), "$2".to_owned())
+        );
     }
 
     #[test]
     fn broken_or_foreign_modules_are_refused() {
-        let whole = module("./m_bg.js", &["a"]);
-        assert!(rename_imports(&whole, "./other_bg.js", |i| i.to_string()).is_err());
-        assert!(rename_imports(&whole[..whole.len() - 3], "./m_bg.js", |i| i.to_string()).is_err());
-        assert!(rename_imports(b"not wasm", "./m_bg.js", |i| i.to_string()).is_err());
+        let whole = module("./m_bg.js", &["a"], &["memory"]);
+        let name = |i: usize| i.to_string();
+        assert!(rename_imports(&whole, "./other_bg.js", name, name).is_err());
+        assert!(rename_imports(&whole[..whole.len() - 3], "./m_bg.js", name, name).is_err());
+        assert!(rename_imports(b"not wasm", "./m_bg.js", name, name).is_err());
     }
 }
