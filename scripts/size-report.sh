@@ -4,7 +4,7 @@
 # sizes of each file and the total, and fails over the budget.
 set -euo pipefail
 dist=${1:-dist}
-budget=${SIZE_BUDGET_BYTES:-76400}       # 76.4 KB: lowered as bytes are found, never raised
+budget=${SIZE_BUDGET_BYTES:-76300}       # 76.3 KB: lowered as bytes are found, never raised
 # What a page downloads only on first use, each a wasm of its own: the calls
 # explorer and CSV export (when a widget's explorer is first opened or the host
 # asks for an export), the cancel control (only widgets with allow-cancel), and

@@ -240,6 +240,13 @@ impl Settings {
         )
     }
 
+    /// How many of a status's recent calls a widget keeps, newest first: the
+    /// rows it shows, and never fewer than an event tells
+    /// ([`EVENT_CALLS`](crate::model::summary::EVENT_CALLS)).
+    pub fn calls_kept(&self) -> usize {
+        self.max_rows.max(crate::model::summary::EVENT_CALLS)
+    }
+
     /// The URL of the batch's status: base, path and the percent-encoded id.
     pub fn status_url(&self) -> String {
         format!(
@@ -551,6 +558,8 @@ mod tests {
         assert_eq!(s.interval_ms, 1_000.0);
         assert_eq!(s.timeout_ms, 120_000.0);
         assert_eq!(s.max_rows, 500);
+        assert_eq!(s.calls_kept(), 500, "every row shown is kept");
+        assert_eq!(settings(&[]).calls_kept(), 100, "and all an event tells");
         let s = settings(&[("interval", "NaN"), ("timeout", "soon")]);
         assert_eq!((s.interval_ms, s.timeout_ms), (5_000.0, 10_000.0));
     }

@@ -742,7 +742,7 @@ fn told_and_heard(
 ) -> (String, Option<batch_status_widget::controller::share::Told>) {
     use batch_status_widget::config::ApiKey;
     use batch_status_widget::controller::{fetch::read_status, share};
-    let (_, text) = read_status(&answer, &ApiKey::new(key));
+    let (_, text) = read_status(&answer, &ApiKey::new(key), 100);
     let message = share::tell(1_000.0, &Ok(answer), text);
     let json = js_sys::JSON::stringify(&message)
         .unwrap()
@@ -849,18 +849,45 @@ fn failures_parts_and_refreshes_read_back_as_sent() {
     }
 }
 
-/// The recent calls are read one at a time, apart from the rest of the body
-/// (so that a tree of them all is never held): what comes out is what reading
-/// the whole body as one tree gives, whatever the body's shape, and a trace of
-/// the key anywhere, in a call or beside the calls, still keeps it from being
-/// told.
+/// The recent calls are read apart from the rest of the body, and only the
+/// newest that are kept are read in full (the others by their end times
+/// alone): what comes out is what reading the whole body as one tree and
+/// keeping its newest calls gives, whatever the body's shape, and a trace of
+/// the key anywhere, in a call kept or not or beside the calls, written
+/// plainly, as escapes or split by an invisible character, still keeps it
+/// from being told.
 #[wasm_bindgen_test]
-fn a_status_reads_the_same_with_its_calls_read_one_at_a_time() {
+fn a_status_reads_the_same_with_only_its_newest_calls_read() {
     use batch_status_widget::config::ApiKey;
     use batch_status_widget::controller::fetch::{parse_json, read_status, Answer};
     use batch_status_widget::wire::BatchStatus;
     const KEY: &str = "sk_live_0123456789";
+    const KEEP: usize = 3;
+    let answer = |body: &str| Answer {
+        status: 200,
+        retry_at: None,
+        text: body.into(),
+    };
     let call = r#"{"jobId":"j1","status":"failed","error":"busy","failedAt":1764320000}"#;
+    // Ended in every unit and shape the reader accepts, out of order, with
+    // ties, and some never.
+    let many: Vec<String> = [
+        r#""completedAt":1764320005000"#,
+        r#""failedAt":"1764320009""#,
+        r#""endTime":1764320001000000"#,
+        r#""completedAt":null,"failedAt":1764320009000"#,
+        "",
+        r#""completedAt":"soon""#,
+        r#""endTime":1764320007000000000"#,
+        r#""completedAt":1764320003"#,
+    ]
+    .iter()
+    .enumerate()
+    .map(|(i, ended)| {
+        format!(r#"{{"jobId":"m{i}","status":"completed",{ended}}}"#).replace(",}", "}")
+    })
+    .collect();
+    let many = many.join(",");
     let bodies = [
         format!(
             r#"{{"id":"b","status":"processing","progress":{{"total":3,"recent_calls":[{call},7,null,{call}]}}}}"#
@@ -870,36 +897,55 @@ fn a_status_reads_the_same_with_its_calls_read_one_at_a_time() {
         format!(r#"{{"id":"b","progress":{{"total":1}},"recent_calls":[{call}]}}"#),
         format!(r#"{{"id":"b","progress":{{"recent_calls":{{"0":{call}}}}}}}"#),
         r#"{"id":"b","progress":{"recent_calls":[[[[[[[[[[1]]]]]]]]]]}}"#.to_owned(),
+        format!(r#"{{"id":"b","progress":{{"recent_calls":[{many},[],"x"]}}}}"#),
+        // Escapes the raw text cannot vouch for: the calls are read after all.
+        format!(r#"{{"id":"b\u00e9","progress":{{"recent_calls":[{many}]}}}}"#),
     ];
     for body in &bodies {
-        let answer = Answer {
-            status: 200,
-            retry_at: None,
-            text: body.as_str().into(),
-        };
-        let (read, told) = read_status(&answer, &ApiKey::new(KEY));
-        let whole = BatchStatus::from_json(&parse_json(body).unwrap()).unwrap();
+        let (read, told) = read_status(&answer(body), &ApiKey::new(KEY), KEEP);
+        let mut whole = BatchStatus::from_json(&parse_json(body).unwrap()).unwrap();
+        whole.recent_calls.truncate(KEEP);
         assert_eq!(read.unwrap(), whole, "{body}");
         assert!(told.is_some(), "a clean body is told: {body}");
     }
-    let traced = format!(r#"{{"jobId":"j2","error":"bad key {KEY}"}}"#);
-    for body in [
-        format!(r#"{{"id":"b","progress":{{"recent_calls":[{call},{traced}]}}}}"#),
-        format!(r#"{{"id":"b","progress":{{"recent_calls":[{call}]}},"recent_calls":[{traced}]}}"#),
-    ] {
-        let answer = Answer {
-            status: 200,
-            retry_at: None,
-            text: body.as_str().into(),
-        };
-        let (read, told) = read_status(&answer, &ApiKey::new(KEY));
-        assert!(
-            told.is_none(),
-            "a trace of the key keeps the body at home: {body}"
-        );
-        assert!(
-            !format!("{:?}", read.unwrap()).contains("0123456789"),
-            "{body}"
-        );
+    let kept = read_status(&answer(&bodies[6]), &ApiKey::new(KEY), KEEP)
+        .0
+        .unwrap();
+    let ids: Vec<_> = kept
+        .recent_calls
+        .iter()
+        .map(|c| c.job_id.as_deref().unwrap())
+        .collect();
+    assert_eq!((ids, kept.recent_calls_sent), (vec!["m1", "m3", "m6"], 8));
+    let escaped: String = KEY
+        .chars()
+        .map(|c| format!("\\u{:04x}", c as u32))
+        .collect();
+    let traces = [
+        format!("bad key {KEY}"),
+        format!("bad key {escaped}"),
+        "bad key sk_live_\u{200B}0123456789".to_owned(),
+        "bad key sk_live_\u{7F}0123456789".to_owned(),
+    ];
+    for trace in &traces {
+        let traced = format!(r#"{{"jobId":"j2","error":"{trace}"}}"#);
+        for body in [
+            format!(r#"{{"id":"b","progress":{{"recent_calls":[{call},{traced}]}}}}"#),
+            format!(
+                r#"{{"id":"b","progress":{{"recent_calls":[{call}]}},"recent_calls":[{traced}]}}"#
+            ),
+            // In a call that is not kept, so never read in full.
+            format!(r#"{{"id":"b","progress":{{"recent_calls":[{many},{traced}]}}}}"#),
+        ] {
+            let (read, told) = read_status(&answer(&body), &ApiKey::new(KEY), KEEP);
+            assert!(
+                told.is_none(),
+                "a trace of the key keeps the body at home: {body}"
+            );
+            assert!(
+                !format!("{:?}", read.unwrap()).contains("0123456789"),
+                "{body}"
+            );
+        }
     }
 }

@@ -3,11 +3,11 @@
 
 use super::schedule::parse_retry_after;
 use crate::config::{whole_number, ApiKey, Settings};
-use crate::model::mask::{scrub, Scrubber};
+use crate::model::mask::{raw_parts, scrub, Scrubber};
 use crate::model::PollError;
 use crate::wire::js::take_recent_calls;
-use crate::wire::{BatchStatus, ErrorBody, Json, RecentCall};
-use js_sys::{Object, Reflect};
+use crate::wire::{BatchStatus, ErrorBody, Json, Newest, RecentCall};
+use js_sys::{Array, JsString, Object, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortSignal, Blob, Response};
@@ -49,25 +49,49 @@ pub async fn fetch_status(
     .await
 }
 
-/// Reads a status answer. Also gives the body as it may be told to other
-/// watchers: `None` if it held a trace of the key (see [`scrub`]).
+/// Reads a status answer, keeping the newest `keep` of its recent calls (see
+/// [`BatchStatus::recent_calls`]). Also gives the body as it may be told to
+/// other watchers: `None` if it held a trace of the key (see [`scrub`]).
 pub fn read_status(
     answer: &Answer,
     api_key: &ApiKey,
+    keep: usize,
 ) -> (Result<BatchStatus, PollError>, Option<JsValue>) {
     let mut reader = BodyReader::new(api_key);
     let value = parse_js_text(&answer.text).ok();
-    // The recent calls one at a time, each read, scrubbed and dropped before
-    // the next: only the calls as the widget keeps them are ever held.
     let mut recent_calls = Vec::new();
-    if let Some((array, depth)) = value.as_ref().and_then(take_recent_calls) {
-        // Sized up front, so that no doubling leaves a larger buffer (and,
-        // while it copies, two) beside the last status; capped, since a
-        // hostile body's array may be long and hold no call at all.
-        recent_calls.reserve(array.length().min(1_000) as usize);
-        for item in array.iter() {
-            let call = reader.read(&item, depth);
-            recent_calls.extend(RecentCall::from_json(&call));
+    let mut recent_calls_sent = 0;
+    if let Some((calls, depth)) = value.as_ref().and_then(take_recent_calls) {
+        // Which calls are the newest, from their end times alone: a body may
+        // send thousands, and reading each in full was most of the cost of an
+        // answer. Only the calls kept are read in full, one at a time.
+        let ends = RecentCall::END_FIELDS.map(JsValue::from_str);
+        let mut newest = Newest::new(keep);
+        for (index, call) in calls.iter().enumerate() {
+            if call.is_object() && !Array::is_array(&call) {
+                recent_calls_sent += 1;
+                let ended = RecentCall::end_time(|field| {
+                    let value = Reflect::get(&call, &ends[field]).ok()?;
+                    reader.read(&value, depth + 1).as_numeric()
+                });
+                newest.offer(ended, index as u32);
+            }
+        }
+        recent_calls.extend(
+            newest
+                .into_items()
+                .filter_map(|index| RecentCall::from_json(&reader.read(&calls.get(index), depth))),
+        );
+        // The calls not kept were never read, so their strings were never
+        // scrubbed: unless the raw text shows that none can hold a trace of
+        // the key, they are read and scrubbed now, as every call once was.
+        if recent_calls_sent > recent_calls.len()
+            && reader.clean()
+            && !reader.raw_clean(&answer.text)
+        {
+            for call in calls.iter() {
+                reader.read(&call, depth);
+            }
         }
     }
     let body = value.map(|value| reader.read(&value, 0));
@@ -77,8 +101,9 @@ pub fn read_status(
         Some(_) => reader.clean().then(|| answer.text.clone()),
     };
     let parsed = judge(answer, body).and_then(|body| {
-        let mut status = BatchStatus::from_json(&body).ok_or(PollError::Malformed)?;
+        let mut status = BatchStatus::without_calls(&body).ok_or(PollError::Malformed)?;
         status.recent_calls = recent_calls;
+        status.recent_calls_sent = recent_calls_sent;
         Ok(status)
     });
     (parsed, told)
@@ -193,6 +218,21 @@ impl<'a> BodyReader<'a> {
     /// Whether no part read held a trace of the key.
     fn clean(&self) -> bool {
         self.scrubber.as_ref().is_none_or(Scrubber::clean)
+    }
+
+    /// Whether the raw body `text` (a JS string) shows that none of its
+    /// strings holds a trace of the key (see [`Scrubber::raw_part_clean`]),
+    /// looked at a part at a time: only a part is ever copied into the wasm.
+    fn raw_clean(&self, text: &JsValue) -> bool {
+        let Some(scrubber) = &self.scrubber else {
+            return true;
+        };
+        let text: &JsString = text.unchecked_ref();
+        raw_parts(text.length()).all(|(from, to)| {
+            text.slice(from, to)
+                .as_string()
+                .is_some_and(|part| scrubber.raw_part_clean(part.as_bytes()))
+        })
     }
 }
 

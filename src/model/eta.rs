@@ -108,6 +108,7 @@ mod tests {
             completed_time: None,
             average_call_secs: None,
             recent_calls: vec![],
+            recent_calls_sent: 0,
             timestamp: None,
             error: None,
         }

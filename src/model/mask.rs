@@ -86,6 +86,42 @@ impl<'a> Scrubber<'a> {
     pub fn clean(&self) -> bool {
         self.clean
     }
+
+    /// Whether `raw`, a part of a body's JSON text as UTF-8, shows without
+    /// reading it that none of its strings holds a trace of the key: it is
+    /// plain printable ASCII (line breaks and tabs allowed: a JSON string holds
+    /// no raw control character), with no backslash, and holds no window of the
+    /// key (see [`Redactor`]). In such text each string is written as it reads
+    /// (no escape can spell a character) and scrubbing leaves it be (nothing in
+    /// it is invisible), so a trace in a string would be a window of the text.
+    /// `false` when the key is too short to look for.
+    ///
+    /// A status body's calls beyond those the widget keeps are checked this
+    /// way instead of each being read (see `read_status`); text that proves
+    /// nothing (any other character, or a trace) has its calls read and
+    /// scrubbed after all.
+    pub fn raw_part_clean(&self, raw: &[u8]) -> bool {
+        self.redactor.as_ref().is_some_and(|redactor| {
+            raw.iter().all(|b| *b != b'\\' && *b < 0x7F) && redactor.hidden(raw).is_none()
+        })
+    }
+}
+
+/// The UTF-16 units in one part of a raw body text (see [`raw_parts`]).
+pub const RAW_PART: usize = 4096;
+/// By how many UTF-16 units the parts overlap: more than a window of the key
+/// (eight characters of printable ASCII, as a key must be to be sent) or a
+/// surrogate pair, so that each lies whole in some part.
+const RAW_OVERLAP: u32 = 16;
+
+/// The parts, as `(from, to)` ranges of UTF-16 units, that a raw text of `len`
+/// units is checked in by [`Scrubber::raw_part_clean`]: a part at a time, so
+/// that a body of megabytes never has to be copied into the wasm whole.
+pub fn raw_parts(len: u32) -> impl Iterator<Item = (u32, u32)> {
+    (0..)
+        .map(|part| part * (RAW_PART as u32 - RAW_OVERLAP))
+        .take_while(move |from| *from == 0 || from + RAW_OVERLAP < len)
+        .map(move |from| (from, (from + RAW_PART as u32).min(len)))
 }
 
 /// What a redacted secret reads as.
@@ -97,15 +133,26 @@ const SECRET_RUN: usize = 8;
 /// every run of [`SECRET_RUN`] or more of its characters in a row, reads as
 /// [`REDACTED`]. A server that echoes the key ("Invalid API key sk_…", or part of
 /// it) then shows none of it. Built once per response: a body can hold tens of
-/// thousands of strings, and most positions in them are passed over by one
-/// table look-up.
+/// thousands of strings, and its raw text megabytes.
 pub struct Redactor<'a> {
     secret: &'a [u8],
     /// Byte ranges of the secret's windows: every run of SECRET_RUN characters
     /// (the whole secret when it is shorter). Any longer run is covered by them.
     windows: Vec<(usize, usize)>,
-    /// Which bytes start a window.
-    starts: [bool; 256],
+    /// Which pairs of bytes follow each other in the secret, hashed to 4,096
+    /// bits (see [`pair_bit`]).
+    pairs: [u64; 64],
+    /// Every `step`-th pair of a text is looked up in `pairs`: fewer than the
+    /// pairs in the shortest window, so each window in a text has one looked at.
+    step: usize,
+    /// How far before a pair found in `pairs` a window may start: the pairs
+    /// in the longest window, less one.
+    reach: usize,
+}
+
+/// The bit of `pairs` for the pair of bytes `a`, `b`.
+fn pair_bit(a: u8, b: u8) -> usize {
+    (usize::from(a) << 4 ^ usize::from(b)) & 0xFFF
 }
 
 impl<'a> Redactor<'a> {
@@ -117,45 +164,67 @@ impl<'a> Redactor<'a> {
             return None;
         }
         let window = SECRET_RUN.min(chars.len());
-        let mut starts = [false; 256];
-        let windows = (0..=chars.len() - window)
+        let windows: Vec<(usize, usize)> = (0..=chars.len() - window)
             .map(|start| {
-                let from = chars[start];
-                starts[usize::from(secret.as_bytes()[from])] = true;
-                (
-                    from,
-                    chars.get(start + window).copied().unwrap_or(secret.len()),
-                )
+                let end = chars.get(start + window).copied();
+                (chars[start], end.unwrap_or(secret.len()))
             })
             .collect();
+        let bytes = secret.as_bytes();
+        let mut pairs = [0; 64];
+        for pair in bytes.windows(2) {
+            let bit = pair_bit(pair[0], pair[1]);
+            pairs[bit / 64] |= 1 << (bit % 64);
+        }
+        let lengths = windows.iter().map(|(from, to)| to - from);
         Some(Redactor {
-            secret: secret.as_bytes(),
+            step: lengths.clone().min().unwrap_or(2) - 1,
+            reach: lengths.max().unwrap_or(2) - 2,
+            secret: bytes,
             windows,
-            starts,
+            pairs,
         })
     }
 
-    /// `text` with the secret hidden, or `None` when none of it is there. Bytes
-    /// are compared rather than `str::match_indices` used: that keeps the string
-    /// searcher out of the wasm, and a window that starts on a character boundary
-    /// of the secret can only match on one in the text.
-    pub fn redact(&self, text: &str) -> Option<String> {
-        let bytes = text.as_bytes();
+    /// Which bytes of `text` are in a window of the secret; `None` when none
+    /// is there. Bytes are compared rather than `str::match_indices` used: that
+    /// keeps the string searcher out of the wasm, and a window that starts on a
+    /// character boundary of the secret can only match on one in the text.
+    fn hidden(&self, text: &[u8]) -> Option<Vec<bool>> {
         let mut hidden: Option<Vec<bool>> = None;
-        for at in 0..bytes.len() {
-            if !self.starts[usize::from(bytes[at])] {
-                continue;
-            }
-            for &(from, to) in &self.windows {
-                let window = &self.secret[from..to];
-                // Most windows start with another byte: no comparison for them.
-                if window.first() == bytes.get(at) && bytes[at..].starts_with(window) {
-                    hidden.get_or_insert_with(|| vec![false; bytes.len()])[at..at + window.len()]
-                        .fill(true);
+        let mut at = 0;
+        while at < text.len() {
+            if self.has_pair(text, at) {
+                // A window starts with one of the secret's pairs too.
+                for start in
+                    (at.saturating_sub(self.reach)..=at).filter(|&s| self.has_pair(text, s))
+                {
+                    for &(from, to) in &self.windows {
+                        if text[start..].starts_with(&self.secret[from..to]) {
+                            hidden.get_or_insert_with(|| vec![false; text.len()])
+                                [start..start + to - from]
+                                .fill(true);
+                        }
+                    }
                 }
             }
+            at += self.step;
         }
-        let hidden = hidden?;
+        hidden
+    }
+
+    /// Whether the bytes of `text` at `at` and after it are a pair in the
+    /// secret (or one of the few that share its bit).
+    fn has_pair(&self, text: &[u8], at: usize) -> bool {
+        text.get(at + 1).is_some_and(|&next| {
+            let bit = pair_bit(text[at], next);
+            self.pairs[bit / 64] & 1 << (bit % 64) != 0
+        })
+    }
+
+    /// `text` with the secret hidden, or `None` when none of it is there.
+    pub fn redact(&self, text: &str) -> Option<String> {
+        let hidden = self.hidden(text.as_bytes())?;
         let mut out = String::with_capacity(text.len());
         let mut in_run = false;
         for (at, c) in text.char_indices() {
@@ -250,6 +319,26 @@ mod tests {
         assert_eq!(redact("abc", "ab"), "abc");
         assert_eq!(redact("a short key", "key1"), "a short key");
         assert_eq!(redact("uses key1 here", "key1"), "uses •••• here");
+    }
+
+    #[test]
+    fn raw_text_without_escapes_or_traces_is_clean() {
+        let scrubber = Scrubber::new(KEY);
+        assert!(scrubber.raw_part_clean(b"{\"id\": \"b\",\n\t\"error\": \"no-answer\"}"));
+        for unsure in [
+            format!("{{\"error\": \"bad key {}\"}}", &KEY[3..12]),
+            r#"{"error": "\u0073k_live_0123"}"#.to_owned(),
+            "{\"error\": \"sk_live\u{200B}_0123\"}".to_owned(),
+            "{\"error\": \"sk_live\u{85}_0123\"}".to_owned(),
+            "{\"error\": \"sk_live\u{7F}_0123\"}".to_owned(),
+            "{\"error\": \"no-answer é\"}".to_owned(),
+        ] {
+            assert!(!scrubber.raw_part_clean(unsure.as_bytes()), "{unsure}");
+        }
+        assert!(
+            !Scrubber::new("abc").raw_part_clean(b"{}"),
+            "a key too short"
+        );
     }
 
     #[test]
@@ -372,6 +461,93 @@ mod tests {
             prop_assert_eq!(Json::Array(parts), whole);
             prop_assert_eq!(scrubber.clean(), whole_clean);
             prop_assert_eq!(whole_clean, !short && traced.is_none());
+        }
+
+        /// The search that looks at every few pairs of bytes hides exactly
+        /// what comparing every window at every place would, whatever the
+        /// secret's and the text's characters.
+        #[test]
+        fn redaction_hides_every_window_and_nothing_else(
+            secret in "[a-c_é\u{1F600}]{4,14}", before in "[a-c_é\u{1F600} ]{0,12}",
+            after in "[a-c_é\u{1F600} ]{0,12}", from in 0usize..14, len in 0usize..14,
+        ) {
+            let redactor = Redactor::new(&secret).unwrap();
+            let part: String = secret.chars().skip(from).take(len).collect();
+            let text = format!("{before}{part}{after}");
+            let bytes = text.as_bytes();
+            let mut expected = vec![false; bytes.len()];
+            for start in 0..bytes.len() {
+                for &(from, to) in &redactor.windows {
+                    if bytes[start..].starts_with(&secret.as_bytes()[from..to]) {
+                        expected[start..start + to - from].fill(true);
+                    }
+                }
+            }
+            let expected = expected.contains(&true).then_some(expected);
+            prop_assert_eq!(redactor.hidden(bytes), expected);
+        }
+
+        /// Raw text is only ever said to be clean when scrubbing the body it
+        /// spells finds no trace of the key: whatever the strings hold
+        /// (escapes, invisible and control characters, echoes of the key,
+        /// whole, in part or split) and however the text is written.
+        #[test]
+        fn raw_text_proves_clean_only_what_scrubbing_finds_clean(
+            key in "[!-~]{4,24}",
+            texts in prop::collection::vec("[a-z0-9_ é]{0,12}", 1..6),
+            odd in prop::option::weighted(0.3, (0usize..6, prop::sample::select(vec!['\\', '"', '\u{7F}', '\u{85}', '\u{202E}', '\u{E0041}']))),
+            echo in prop::option::of((0usize..6, 0usize..24, 1usize..24)),
+            split in prop::option::weighted(0.3, (1usize..24, prop::sample::select(vec!['\u{7F}', '\u{85}', '\u{200B}', '\u{E0041}']))),
+            escaped in prop::bool::weighted(0.3), ascii_only in prop::bool::weighted(0.3),
+            pretty in any::<bool>(),
+        ) {
+            let mut texts = texts;
+            if let Some((at, odd)) = odd {
+                let at = at % texts.len();
+                texts[at].push(odd);
+            }
+            let mut echoed = String::new();
+            if let Some((at, from, len)) = echo {
+                let from = from.min(key.len() - 1);
+                echoed = key[from..(from + len).min(key.len())].to_owned();
+                if let Some((cut, hidden)) = split {
+                    echoed.insert(cut.min(echoed.len()), hidden);
+                }
+                // A mark where the echo goes, written in after serde's escaping.
+                let at = at % texts.len();
+                texts[at].push('\u{E000}');
+            }
+            let calls: Vec<_> = texts.iter().map(|t| serde_json::json!({"error": t})).collect();
+            let body = serde_json::json!({"id": texts[0], "progress": {"recent_calls": calls}});
+            let raw = if pretty { serde_json::to_string_pretty(&body).unwrap() } else { body.to_string() };
+            let escape = |text: &str| -> String {
+                text.encode_utf16().map(|u| format!("\\u{u:04x}")).collect()
+            };
+            // The echo as serde writes it, or as escapes, as a server may write any text.
+            let written = serde_json::to_string(&echoed).unwrap();
+            let written = if escaped { escape(&echoed) } else { written[1..written.len() - 1].to_owned() };
+            let mut raw = raw.replace('\u{E000}', &written);
+            if ascii_only {
+                // As some servers write JSON: everything past ASCII escaped.
+                raw = raw.chars().map(|c| if c.is_ascii() { c.to_string() } else { escape(&c.to_string()) }).collect();
+            }
+            let mut json: Json = serde_json::from_str(&raw).unwrap();
+            if Scrubber::new(&key).raw_part_clean(raw.as_bytes()) {
+                prop_assert!(scrub(&mut json, &key), "{raw} was said to be clean");
+            }
+        }
+
+        /// The parts a raw text is checked in cover it, in order, and every
+        /// run of up to 16 UTF-16 units lies whole in one of them.
+        #[test]
+        fn raw_parts_cover_every_window(len in 0u32..40_000, at in 0u32..40_000, width in 1u32..=16) {
+            let parts: Vec<(u32, u32)> = raw_parts(len).collect();
+            prop_assert_eq!(parts.first().map(|p| p.0), Some(0));
+            prop_assert_eq!(parts.last().map(|p| p.1), Some(len));
+            prop_assert!(parts.windows(2).all(|w| w[0].0 < w[1].0 && w[1].0 < w[0].1));
+            if at + width <= len {
+                prop_assert!(parts.iter().any(|(from, to)| *from <= at && at + width <= *to));
+            }
         }
 
         #[test]

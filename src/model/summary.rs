@@ -109,8 +109,10 @@ impl CallSummary {
     /// One at a time: an event's calls go straight into its JS detail, and are
     /// never all held as summaries beside the status they come from.
     pub fn newest(status: &BatchStatus, mask_phones: bool) -> impl Iterator<Item = Self> + '_ {
-        super::newest_first(&status.recent_calls, EVENT_CALLS)
-            .into_iter()
+        status
+            .recent_calls
+            .iter()
+            .take(EVENT_CALLS)
             .map(move |call| CallSummary {
                 job_id: call.job_id.as_deref().map(visible_text),
                 status: match &call.outcome {

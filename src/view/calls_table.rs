@@ -1,9 +1,9 @@
 //! The recent-calls table: newest first, numbers masked by default.
 
 use super::intl::Intl;
+use crate::model::format;
 use crate::model::html::escape;
 use crate::model::mask::{mask_phone, visible_text};
-use crate::model::{format, newest_first};
 use crate::wire::{BatchStatus, CallOutcome, RecentCall};
 
 fn outcome(call: &RecentCall) -> (String, &'static str, &'static str) {
@@ -32,7 +32,8 @@ pub fn calls_table(
     if max_rows == 0 {
         return String::new();
     }
-    let calls = newest_first(&status.recent_calls, max_rows);
+    // Kept newest first: the first `max_rows` are the rows.
+    let calls = &status.recent_calls[..max_rows.min(status.recent_calls.len())];
     if calls.is_empty() {
         return concat!(
             r#"<section class="bs-calls is-empty" part="calls" aria-label="Recent calls">"#,
@@ -40,7 +41,7 @@ pub fn calls_table(
         )
         .to_owned();
     }
-    let total = status.recent_calls.len();
+    let total = status.recent_calls_sent;
     let caption = if total > calls.len() {
         format!(
             "Recent calls (latest {} of {})",

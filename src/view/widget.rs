@@ -367,7 +367,11 @@ impl Widget {
         Option<wasm_bindgen::JsValue>,
     ) {
         match answer {
-            Ok(answer) => read_status(answer, &ctx.props().api_key),
+            Ok(answer) => read_status(
+                answer,
+                &ctx.props().api_key,
+                ctx.props().settings.calls_kept(),
+            ),
             Err(error) => (Err(error.clone()), None),
         }
     }

@@ -8,6 +8,7 @@
 //! by [`epoch_ms`], and anything it cannot place is unknown.
 
 use super::json::Json;
+use super::newest::Newest;
 
 /// The state of a whole batch, as the `status` field names it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -144,8 +145,12 @@ pub struct BatchStatus {
     pub completed_time: Option<f64>,
     /// `averageCallDuration`, seconds.
     pub average_call_secs: Option<f64>,
-    /// `recent_calls`, in the order sent.
+    /// The newest of `recent_calls`, newest first (see [`Newest`]): all of
+    /// them from [`BatchStatus::from_json`]; the widget's reader keeps only as
+    /// many as it can show or tell.
     pub recent_calls: Vec<RecentCall>,
+    /// How many calls `recent_calls` held (its objects), kept or not.
+    pub recent_calls_sent: usize,
     /// `timestamp`, epoch ms.
     pub timestamp: Option<f64>,
     /// A top-level `error` string (a batch that failed as a whole).
@@ -156,13 +161,29 @@ impl BatchStatus {
     /// Reads a status body. Returns `None` only when the body is not a JSON object,
     /// or is an object with nothing of a batch status in it.
     pub fn from_json(root: &Json) -> Option<Self> {
+        let mut status = Self::without_calls(root)?;
+        let mut newest = Newest::new(usize::MAX);
+        for call in progress_of(root)
+            .array("recent_calls")
+            .unwrap_or_default()
+            .iter()
+            .filter_map(RecentCall::from_json)
+        {
+            status.recent_calls_sent += 1;
+            newest.offer(call.ended_at, call);
+        }
+        status.recent_calls = newest.into_items().collect();
+        Some(status)
+    }
+
+    /// Reads a status body as [`BatchStatus::from_json`] does, but for its
+    /// recent calls: the widget's reader finds the newest of those itself,
+    /// without reading them all.
+    pub fn without_calls(root: &Json) -> Option<Self> {
         if !root.is_object() {
             return None;
         }
-        let progress = root
-            .get("progress")
-            .filter(|p| p.is_object())
-            .unwrap_or(root);
+        let progress = progress_of(root);
         let knows_something = [
             "id",
             "status",
@@ -202,12 +223,8 @@ impl BatchStatus {
             start_time: instant(progress, "startTime"),
             completed_time: instant(progress, "completedTime"),
             average_call_secs: non_negative(progress, "averageCallDuration"),
-            recent_calls: progress
-                .array("recent_calls")
-                .unwrap_or_default()
-                .iter()
-                .filter_map(RecentCall::from_json)
-                .collect(),
+            recent_calls: Vec::new(),
+            recent_calls_sent: 0,
             timestamp: instant(root, "timestamp"),
             error: text(root, "error").or_else(|| text(progress, "error")),
         })
@@ -220,19 +237,41 @@ impl BatchStatus {
 }
 
 impl RecentCall {
+    /// The fields that may say when a call ended, in the order they are tried
+    /// (see [`RecentCall::end_time`]).
+    pub const END_FIELDS: [&'static str; 3] = ["completedAt", "failedAt", "endTime"];
+
+    /// When a call ended, epoch ms: the first of its [`END_FIELDS`] that
+    /// `field(i)` (the i-th, as a [`Json::as_numeric`] would read it) gives a
+    /// time in, by [`epoch_ms`]. The reader asks only for these fields to find
+    /// the newest of thousands of calls, and reads only those in full.
+    ///
+    /// [`END_FIELDS`]: RecentCall::END_FIELDS
+    pub fn end_time(field: impl FnMut(usize) -> Option<f64>) -> Option<f64> {
+        (0..Self::END_FIELDS.len())
+            .map(field)
+            .find_map(|value| value.and_then(epoch_ms))
+    }
+
     /// Reads one entry of `recent_calls`; `None` when it is not an object.
     pub fn from_json(item: &Json) -> Option<Self> {
         item.is_object().then(|| RecentCall {
             job_id: text(item, "jobId"),
             outcome: CallOutcome::from_wire(item.string("status")),
             phone_number: text(item, "phone_number"),
-            ended_at: instant(item, "completedAt")
-                .or_else(|| instant(item, "failedAt"))
-                .or_else(|| instant(item, "endTime")),
+            ended_at: Self::end_time(|i| item.numeric(Self::END_FIELDS[i])),
             duration_secs: non_negative(item, "duration"),
             error: text(item, "error"),
         })
     }
+}
+
+/// Where a status body keeps its progress: under `progress` when that is an
+/// object, else at the top (the flattened shape).
+fn progress_of(root: &Json) -> &Json {
+    root.get("progress")
+        .filter(|p| p.is_object())
+        .unwrap_or(root)
 }
 
 /// A count: absent, null, negative or unreadable values read as 0; fractions

@@ -47,7 +47,7 @@ impl Json {
     /// The number under `key`, when it is a finite number.
     pub fn number(&self, key: &str) -> Option<f64> {
         match self.get(key) {
-            Some(Json::Number(n)) if n.is_finite() => Some(*n),
+            Some(number @ Json::Number(_)) => number.as_numeric(),
             _ => None,
         }
     }
@@ -56,9 +56,16 @@ impl Json {
     /// as some backends send numbers. Text that is not a plain decimal number
     /// (`"1e3"`, `"12abc"`, `""`) is absent.
     pub fn numeric(&self, key: &str) -> Option<f64> {
-        match self.get(key) {
-            Some(Json::String(text)) => decimal(text.trim()),
-            _ => self.number(key),
+        self.get(key).and_then(Json::as_numeric)
+    }
+
+    /// This value as [`Json::numeric`] reads a field: a finite number, or a
+    /// plain decimal number sent as text.
+    pub fn as_numeric(&self) -> Option<f64> {
+        match self {
+            Json::String(text) => decimal(text.trim()),
+            Json::Number(n) if n.is_finite() => Some(*n),
+            _ => None,
         }
     }
 

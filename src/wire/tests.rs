@@ -137,10 +137,26 @@ fn the_flattened_status_shape_is_accepted() {
 
 #[test]
 fn a_large_body_keeps_every_call() {
-    assert_eq!(
-        status("status-large-1000-calls.json").recent_calls.len(),
-        1000
-    );
+    let s = status("status-large-1000-calls.json");
+    assert_eq!((s.recent_calls.len(), s.recent_calls_sent), (1000, 1000));
+}
+
+#[test]
+fn the_calls_are_kept_newest_first_and_counted() {
+    let body: Json = serde_json::from_str(
+        r#"{"status": "processing", "progress": {"recent_calls": [
+            {"jobId": "old", "completedAt": 1764320000},
+            7, null, [1],
+            {"jobId": "none"},
+            {"jobId": "new", "failedAt": "1764320005000"},
+            {"jobId": "mid", "endTime": 1764320002000000}
+        ]}}"#,
+    )
+    .unwrap();
+    let s = BatchStatus::from_json(&body).unwrap();
+    let ids: Vec<_> = s.recent_calls.iter().map(|c| c.job_id.as_deref()).collect();
+    assert_eq!(ids, [Some("new"), Some("mid"), Some("old"), Some("none")]);
+    assert_eq!(s.recent_calls_sent, 4, "only the objects are calls");
 }
 
 #[test]

@@ -1,0 +1,88 @@
+//! Which of a body's recent calls are kept: the newest few, found in one pass.
+
+/// Keeps the `limit` newest of the items offered, newest first: by end time,
+/// items without one last, ties in the order offered. The API does not promise
+/// an order, and a body may send thousands of calls of which a widget shows a
+/// handful.
+///
+/// Each offer finds its place by binary search in the short list kept, so a
+/// body sent oldest first (each call the newest so far) costs no more than one
+/// sent newest first; and no full sort is compiled into the wasm.
+pub struct Newest<T> {
+    limit: usize,
+    kept: Vec<(Option<f64>, T)>,
+}
+
+impl<T> Newest<T> {
+    /// Keeps at most `limit` items.
+    pub fn new(limit: usize) -> Self {
+        Newest {
+            limit,
+            kept: Vec::new(),
+        }
+    }
+
+    /// Offers `item`, which ended at `ended` (epoch ms), if known.
+    pub fn offer(&mut self, ended: Option<f64>, item: T) {
+        // After the last kept item at least as new: ties keep their order.
+        let at = self
+            .kept
+            .partition_point(|(kept, _)| !is_newer(ended, *kept));
+        if at < self.limit {
+            if self.kept.len() == self.limit {
+                self.kept.pop();
+            }
+            self.kept.insert(at, (ended, item));
+        }
+    }
+
+    /// The items kept, newest first.
+    pub fn into_items(self) -> impl Iterator<Item = T> {
+        self.kept.into_iter().map(|(_, item)| item)
+    }
+}
+
+/// Whether an end time `a` is newer than `b`: a known time is newer than none.
+fn is_newer(a: Option<f64>, b: Option<f64>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => a > b,
+        (Some(_), None) => true,
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn newest(times: &[Option<f64>], limit: usize) -> Vec<usize> {
+        let mut newest = Newest::new(limit);
+        for (index, ended) in times.iter().enumerate() {
+            newest.offer(*ended, index);
+        }
+        newest.into_items().collect()
+    }
+
+    #[test]
+    fn orders_by_end_time_and_keeps_ties_in_order() {
+        let times = [Some(1.0), None, Some(3.0), Some(3.0), Some(2.0)];
+        assert_eq!(newest(&times, 10), [2, 3, 4, 0, 1]);
+        assert_eq!(newest(&times, 2), [2, 3]);
+        assert!(newest(&times, 0).is_empty());
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn keeps_what_a_stable_sort_puts_first(
+            times in proptest::collection::vec(proptest::option::of(0u8..20), 0..60),
+            limit in 0usize..70,
+        ) {
+            let times: Vec<Option<f64>> = times.into_iter().map(|t| t.map(f64::from)).collect();
+            let mut expected: Vec<usize> = (0..times.len()).collect();
+            // Newest first, none last; `sort_by_key` is stable, so ties stay in order.
+            expected.sort_by_key(|&i| times[i].map_or(i64::MAX, |t| -(t as i64)));
+            expected.truncate(limit);
+            proptest::prop_assert_eq!(newest(&times, limit), expected);
+        }
+    }
+}
