@@ -49,6 +49,9 @@ bindgen() {
   cargo rustc --release --target wasm32-unknown-unknown -p "$package" --lib --crate-type cdylib "$@"
   wasm-bindgen --target web --no-typescript --out-dir "$dist" --out-name "$name" \
     "target/wasm32-unknown-unknown/release/${package//-/_}.wasm"
+  # Before wasm-opt, while the names are there: wasm-bindgen's closure shims
+  # that nothing calls are unhooked from the table, so wasm-opt drops them.
+  "$wasm_names" prune "$dist/${name}_bg.wasm"
   wasm-opt "${opt[@]}" "$dist/${name}_bg.wasm" -o "$dist/${name}_bg.wasm"
   "$wasm_names" "$dist/${name}_bg.wasm" "$dist/$name.js"
 }

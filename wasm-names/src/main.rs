@@ -14,17 +14,28 @@
 
 use std::{env, fs, process::ExitCode};
 
+mod prune;
 mod wasm;
 
 fn main() -> ExitCode {
     let args: Vec<String> = env::args().skip(1).collect();
-    let [wasm_path, glue_path] = args.as_slice() else {
-        eprintln!("usage: wasm-names MODULE.wasm GLUE.js");
-        return ExitCode::from(2);
+    let (wasm_path, done) = match args.as_slice() {
+        [wasm_path, glue_path] if wasm_path != "prune" => (
+            wasm_path,
+            rename(wasm_path, glue_path).map(|n| format!("{n} imports and exports renamed")),
+        ),
+        [command, wasm_path] if command == "prune" => (
+            wasm_path,
+            prune(wasm_path).map(|n| format!("{n} unused closure shims unhooked")),
+        ),
+        _ => {
+            eprintln!("usage: wasm-names MODULE.wasm GLUE.js | wasm-names prune MODULE.wasm");
+            return ExitCode::from(2);
+        }
     };
-    match rename(wasm_path, glue_path) {
-        Ok(count) => {
-            println!("wasm-names: {count} imports and exports of {wasm_path} renamed");
+    match done {
+        Ok(what) => {
+            println!("wasm-names: {wasm_path}: {what}");
             ExitCode::SUCCESS
         }
         Err(why) => {
@@ -32,6 +43,16 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Unhooks the unused closure shims of the module at `wasm_path` (see
+/// [`prune::prune_shims`]): run before wasm-opt, which then drops them, and
+/// while the module still has its name section.
+fn prune(wasm_path: &str) -> Result<usize, String> {
+    let module = fs::read(wasm_path).map_err(|e| e.to_string())?;
+    let (module, count) = prune::prune_shims(&module)?;
+    fs::write(wasm_path, module).map_err(|e| e.to_string())?;
+    Ok(count)
 }
 
 fn rename(wasm_path: &str, glue_path: &str) -> Result<usize, String> {

@@ -12,20 +12,35 @@ const EXPORTS: u8 = 7;
 const KEPT_EXPORT: &str = "memory";
 
 /// A reader over a module's bytes; every read fails on bytes that end early.
-struct Reader<'a> {
+pub struct Reader<'a> {
     bytes: &'a [u8],
     at: usize,
 }
 
 impl<'a> Reader<'a> {
-    fn byte(&mut self) -> Result<u8, String> {
+    /// A reader of `bytes` from `at`.
+    pub fn new(bytes: &'a [u8], at: usize) -> Self {
+        Reader { bytes, at }
+    }
+
+    /// Where the next read starts.
+    pub fn at(&self) -> usize {
+        self.at
+    }
+
+    /// Whether every byte has been read.
+    pub fn done(&self) -> bool {
+        self.at >= self.bytes.len()
+    }
+
+    pub fn byte(&mut self) -> Result<u8, String> {
         let byte = *self.bytes.get(self.at).ok_or("the module ends early")?;
         self.at += 1;
         Ok(byte)
     }
 
     /// An unsigned LEB128 number.
-    fn number(&mut self) -> Result<u64, String> {
+    pub fn number(&mut self) -> Result<u64, String> {
         let mut value = 0u64;
         for shift in (0..64).step_by(7) {
             let byte = self.byte()?;
@@ -37,7 +52,7 @@ impl<'a> Reader<'a> {
         Err("a number runs on too long".into())
     }
 
-    fn take(&mut self, count: usize) -> Result<&'a [u8], String> {
+    pub fn take(&mut self, count: usize) -> Result<&'a [u8], String> {
         let end = self
             .at
             .checked_add(count)
@@ -48,7 +63,7 @@ impl<'a> Reader<'a> {
         Ok(taken)
     }
 
-    fn name(&mut self) -> Result<String, String> {
+    pub fn name(&mut self) -> Result<String, String> {
         let length = self.number()? as usize;
         String::from_utf8(self.take(length)?.to_vec()).map_err(|_| "a name is not UTF-8".into())
     }
@@ -64,7 +79,7 @@ impl<'a> Reader<'a> {
     }
 }
 
-fn push_number(out: &mut Vec<u8>, mut value: u64) {
+pub fn push_number(out: &mut Vec<u8>, mut value: u64) {
     loop {
         let byte = (value & 0x7f) as u8;
         value >>= 7;
@@ -76,7 +91,7 @@ fn push_number(out: &mut Vec<u8>, mut value: u64) {
     }
 }
 
-fn push_name(out: &mut Vec<u8>, name: &str) {
+pub fn push_name(out: &mut Vec<u8>, name: &str) {
     push_number(out, name.len() as u64);
     out.extend_from_slice(name.as_bytes());
 }
