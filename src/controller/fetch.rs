@@ -6,6 +6,7 @@ use crate::config::{whole_number, ApiKey, Settings};
 use crate::model::mask::{raw_parts, scrub, Scrubber};
 use crate::model::PollError;
 use crate::wire::js::take_recent_calls;
+use crate::wire::newest::newest_first;
 use crate::wire::{BatchStatus, ErrorBody, Json, Newest, RecentCall};
 use js_sys::{Array, JsString, Object, Reflect};
 use wasm_bindgen::prelude::*;
@@ -62,35 +63,48 @@ pub fn read_status(
     let mut recent_calls = Vec::new();
     let mut recent_calls_sent = 0;
     if let Some((calls, depth)) = value.as_ref().and_then(take_recent_calls) {
-        // Which calls are the newest, from their end times alone: a body may
-        // send thousands, and reading each in full was most of the cost of an
-        // answer. Only the calls kept are read in full, one at a time.
-        let ends = RecentCall::END_FIELDS.map(JsValue::from_str);
-        let mut newest = Newest::new(keep);
-        for (index, call) in calls.iter().enumerate() {
-            if call.is_object() && !Array::is_array(&call) {
-                recent_calls_sent += 1;
-                let ended = RecentCall::end_time(|field| {
-                    let value = Reflect::get(&call, &ends[field]).ok()?;
-                    reader.read(&value, depth + 1).as_numeric()
-                });
-                newest.offer(ended, index as u32);
-            }
-        }
-        recent_calls.extend(
-            newest
-                .into_items()
-                .filter_map(|index| RecentCall::from_json(&reader.read(&calls.get(index), depth))),
-        );
-        // The calls not kept were never read, so their strings were never
-        // scrubbed: unless the raw text shows that none can hold a trace of
-        // the key, they are read and scrubbed now, as every call once was.
-        if recent_calls_sent > recent_calls.len()
-            && reader.clean()
-            && !reader.raw_clean(&answer.text)
-        {
+        if calls.length() as usize <= keep {
+            // Every call is kept: each is read in full, one at a time, into a
+            // buffer sized up front, and put in order where it lies. Nothing
+            // else is held beside the last status, whose calls are still shown.
+            recent_calls.reserve(calls.length() as usize);
             for call in calls.iter() {
-                reader.read(&call, depth);
+                recent_calls.extend(RecentCall::from_json(&reader.read(&call, depth)));
+            }
+            newest_first(&mut recent_calls);
+            recent_calls_sent = recent_calls.len();
+        } else {
+            // Which calls are the newest, from their end times alone: a body
+            // may send thousands, and reading each in full was most of the
+            // cost of an answer. Only the calls kept are read in full.
+            let ends = RecentCall::END_FIELDS.map(JsValue::from_str);
+            let mut newest = Newest::new(keep);
+            for (index, call) in calls.iter().enumerate() {
+                if call.is_object() && !Array::is_array(&call) {
+                    recent_calls_sent += 1;
+                    let ended = RecentCall::end_time(|field| {
+                        let value = Reflect::get(&call, &ends[field]).ok()?;
+                        reader.read(&value, depth + 1).as_numeric()
+                    });
+                    newest.offer(ended, index as u32);
+                }
+            }
+            recent_calls.extend(
+                newest.into_items().filter_map(|index| {
+                    RecentCall::from_json(&reader.read(&calls.get(index), depth))
+                }),
+            );
+            // The calls not kept were never read, so their strings were never
+            // scrubbed: unless the raw text shows that none can hold a trace
+            // of the key, they are read and scrubbed now, as every call once
+            // was.
+            if recent_calls_sent > recent_calls.len()
+                && reader.clean()
+                && !reader.raw_clean(&answer.text)
+            {
+                for call in calls.iter() {
+                    reader.read(&call, depth);
+                }
             }
         }
     }

@@ -8,7 +8,7 @@
 //! by [`epoch_ms`], and anything it cannot place is unknown.
 
 use super::json::Json;
-use super::newest::Newest;
+use super::newest::newest_first;
 
 /// The state of a whole batch, as the `status` field names it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -145,7 +145,7 @@ pub struct BatchStatus {
     pub completed_time: Option<f64>,
     /// `averageCallDuration`, seconds.
     pub average_call_secs: Option<f64>,
-    /// The newest of `recent_calls`, newest first (see [`Newest`]): all of
+    /// The newest of `recent_calls`, newest first (see `Newest`): all of
     /// them from [`BatchStatus::from_json`]; the widget's reader keeps only as
     /// many as it can show or tell.
     pub recent_calls: Vec<RecentCall>,
@@ -162,17 +162,14 @@ impl BatchStatus {
     /// or is an object with nothing of a batch status in it.
     pub fn from_json(root: &Json) -> Option<Self> {
         let mut status = Self::without_calls(root)?;
-        let mut newest = Newest::new(usize::MAX);
-        for call in progress_of(root)
+        status.recent_calls = progress_of(root)
             .array("recent_calls")
             .unwrap_or_default()
             .iter()
             .filter_map(RecentCall::from_json)
-        {
-            status.recent_calls_sent += 1;
-            newest.offer(call.ended_at, call);
-        }
-        status.recent_calls = newest.into_items().collect();
+            .collect();
+        newest_first(&mut status.recent_calls);
+        status.recent_calls_sent = status.recent_calls.len();
         Some(status)
     }
 

@@ -1,5 +1,7 @@
 //! Which of a body's recent calls are kept: the newest few, found in one pass.
 
+use super::RecentCall;
+
 /// Keeps the `limit` newest of the items offered, newest first: by end time,
 /// items without one last, ties in the order offered. The API does not promise
 /// an order, and a body may send thousands of calls of which a widget shows a
@@ -42,6 +44,19 @@ impl<T> Newest<T> {
     }
 }
 
+/// Puts `calls` in the order [`Newest`] keeps them, newest first, where they
+/// lie: an insertion sort, stable, so ties keep their order. For the calls of a
+/// body that are all kept, which then need no second buffer.
+pub fn newest_first(calls: &mut [RecentCall]) {
+    for sorted in 1..calls.len() {
+        let mut at = sorted;
+        while at > 0 && is_newer(calls[at].ended_at, calls[at - 1].ended_at) {
+            calls.swap(at, at - 1);
+            at -= 1;
+        }
+    }
+}
+
 /// Whether an end time `a` is newer than `b`: a known time is newer than none.
 fn is_newer(a: Option<f64>, b: Option<f64>) -> bool {
     match (a, b) {
@@ -72,6 +87,29 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// Put in order where they lie, calls come out as [`Newest`] keeps them.
+        #[test]
+        fn calls_in_place_are_ordered_as_kept(
+            times in proptest::collection::vec(proptest::option::of(0u8..20), 0..60),
+        ) {
+            let times: Vec<Option<f64>> = times.into_iter().map(|t| t.map(f64::from)).collect();
+            let mut calls: Vec<RecentCall> = times
+                .iter()
+                .enumerate()
+                .map(|(index, ended_at)| RecentCall {
+                    job_id: Some(index.to_string()),
+                    outcome: crate::wire::CallOutcome::Missing,
+                    phone_number: None,
+                    ended_at: *ended_at,
+                    duration_secs: None,
+                    error: None,
+                })
+                .collect();
+            newest_first(&mut calls);
+            let order: Vec<usize> = calls.iter().map(|c| c.job_id.as_ref().unwrap().parse().unwrap()).collect();
+            proptest::prop_assert_eq!(order, newest(&times, usize::MAX));
+        }
+
         #[test]
         fn keeps_what_a_stable_sort_puts_first(
             times in proptest::collection::vec(proptest::option::of(0u8..20), 0..60),
