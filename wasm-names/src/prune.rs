@@ -11,7 +11,7 @@
 //! table's first entry instead: were it ever called, the call would trap on
 //! the function's type, as a panic does, and stop only that instance.
 
-use crate::wasm::{push_number, Reader};
+use crate::wasm::{push_number, rewrite_entries, Reader};
 
 const EXPORTS: u8 = 7;
 const ELEMENTS: u8 = 9;
@@ -109,12 +109,8 @@ fn exported_functions(content: &[u8]) -> Result<Vec<u64>, String> {
 /// segment's first entry. Only the form rustc's linker writes is read: active
 /// segments of function indices for table 0 (flags 0).
 fn elements(content: &[u8], is_shim: &impl Fn(u64) -> bool) -> Result<(Vec<u8>, usize), String> {
-    let mut reader = Reader::new(content, 0);
-    let mut out = Vec::with_capacity(content.len());
-    let segments = reader.number()?;
-    push_number(&mut out, segments);
     let mut pruned = 0;
-    for _ in 0..segments {
+    let out = rewrite_entries(content, "element", |reader, out| {
         if reader.number()? != 0 {
             return Err(
                 "an element segment of a form other than an active one of functions".into(),
@@ -123,31 +119,26 @@ fn elements(content: &[u8], is_shim: &impl Fn(u64) -> bool) -> Result<(Vec<u8>, 
         out.push(0);
         // The offset: `i32.const N`, `end`.
         let start = reader.at();
-        if reader.byte()? != 0x41 {
+        let constant = reader.byte()? == 0x41 && reader.number().is_ok() && reader.byte()? == 0x0b;
+        if !constant {
             return Err("an element segment whose offset is not a constant".into());
         }
-        reader.number()?;
-        if reader.byte()? != 0x0b {
-            return Err("an element segment whose offset is not a constant".into());
-        }
-        out.extend_from_slice(&content[start..reader.at()]);
+        out.extend_from_slice(reader.since(start));
         let count = reader.number()?;
-        push_number(&mut out, count);
+        push_number(out, count);
         let mut first = None;
         for _ in 0..count {
             let function = reader.number()?;
             let kept = *first.get_or_insert(function);
             if is_shim(function) && function != kept {
-                push_number(&mut out, kept);
+                push_number(out, kept);
                 pruned += 1;
             } else {
-                push_number(&mut out, function);
+                push_number(out, function);
             }
         }
-    }
-    if !reader.done() {
-        return Err("the element section has bytes past its segments".into());
-    }
+        Ok(())
+    })?;
     Ok((out, pruned))
 }
 

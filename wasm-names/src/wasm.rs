@@ -33,6 +33,11 @@ impl<'a> Reader<'a> {
         self.at >= self.bytes.len()
     }
 
+    /// The bytes read since `start`.
+    pub fn since(&self, start: usize) -> &'a [u8] {
+        &self.bytes[start..self.at]
+    }
+
     pub fn byte(&mut self) -> Result<u8, String> {
         let byte = *self.bytes.get(self.at).ok_or("the module ends early")?;
         self.at += 1;
@@ -111,10 +116,7 @@ pub fn rename_imports(
     if module.get(..8) != Some(b"\0asm\x01\0\0\0".as_slice()) {
         return Err("not a wasm module (version 1)".into());
     }
-    let mut reader = Reader {
-        bytes: module,
-        at: 8,
-    };
+    let mut reader = Reader::new(module, 8);
     let mut out = module[..8].to_vec();
     let mut renamed = Vec::new();
     let mut exported = Vec::new();
@@ -137,38 +139,62 @@ pub fn rename_imports(
     Ok((out, renamed, exported))
 }
 
+/// A section that is a vector of entries (`content`), rewritten by `entry`,
+/// which reads one entry and writes what stands for it. Fails on bytes left
+/// over, as a section of another form would leave.
+pub fn rewrite_entries(
+    content: &[u8],
+    what: &str,
+    mut entry: impl FnMut(&mut Reader, &mut Vec<u8>) -> Result<(), String>,
+) -> Result<Vec<u8>, String> {
+    let mut reader = Reader::new(content, 0);
+    let mut out = Vec::with_capacity(content.len());
+    let count = reader.number()?;
+    push_number(&mut out, count);
+    for _ in 0..count {
+        entry(&mut reader, &mut out)?;
+    }
+    if !reader.done() {
+        return Err(format!("the {what} section has bytes past its entries"));
+    }
+    Ok(out)
+}
+
+/// Writes an import's or export's `field`: if `rename`, as the next new name
+/// (`name` of how many were renamed before), and remembers both names.
+fn push_field(
+    out: &mut Vec<u8>,
+    field: String,
+    rename: bool,
+    name: &impl Fn(usize) -> String,
+    renamed: &mut Renamed,
+) {
+    if rename {
+        let new = name(renamed.len());
+        push_name(out, &new);
+        renamed.push((field, new));
+    } else {
+        push_name(out, &field);
+    }
+}
+
 /// The export section `content` with every export but [`KEPT_EXPORT`] renamed.
 fn exports(
     content: &[u8],
     name: &impl Fn(usize) -> String,
     renamed: &mut Renamed,
 ) -> Result<Vec<u8>, String> {
-    let mut reader = Reader {
-        bytes: content,
-        at: 0,
-    };
-    let mut out = Vec::with_capacity(content.len());
-    let count = reader.number()?;
-    push_number(&mut out, count);
-    for _ in 0..count {
+    rewrite_entries(content, "export", |reader, out| {
         let field = reader.name()?;
-        let start = reader.at;
+        let start = reader.at();
         // Its kind and index.
         reader.byte()?;
         reader.number()?;
-        if field != KEPT_EXPORT {
-            let new = name(renamed.len());
-            push_name(&mut out, &new);
-            renamed.push((field, new));
-        } else {
-            push_name(&mut out, &field);
-        }
-        out.extend_from_slice(&content[start..reader.at]);
-    }
-    if reader.at != content.len() {
-        return Err("the export section has bytes past its exports".into());
-    }
-    Ok(out)
+        let rename = field != KEPT_EXPORT;
+        push_field(out, field, rename, name, renamed);
+        out.extend_from_slice(reader.since(start));
+        Ok(())
+    })
 }
 
 /// The import section `content` rewritten.
@@ -178,17 +204,10 @@ fn imports(
     name: &impl Fn(usize) -> String,
     renamed: &mut Renamed,
 ) -> Result<Vec<u8>, String> {
-    let mut reader = Reader {
-        bytes: content,
-        at: 0,
-    };
-    let mut out = Vec::with_capacity(content.len());
-    let count = reader.number()?;
-    push_number(&mut out, count);
-    for _ in 0..count {
+    rewrite_entries(content, "import", |reader, out| {
         let module = reader.name()?;
         let field = reader.name()?;
-        let start = reader.at;
+        let start = reader.at();
         match reader.byte()? {
             // A function: its type.
             0 => {
@@ -213,20 +232,11 @@ fn imports(
             }
             kind => return Err(format!("an import of unknown kind {kind}")),
         }
-        push_name(&mut out, &module);
-        if module == from {
-            let new = name(renamed.len());
-            push_name(&mut out, &new);
-            renamed.push((field, new));
-        } else {
-            push_name(&mut out, &field);
-        }
-        out.extend_from_slice(&content[start..reader.at]);
-    }
-    if reader.at != content.len() {
-        return Err("the import section has bytes past its imports".into());
-    }
-    Ok(out)
+        push_name(out, &module);
+        push_field(out, field, module == from, name, renamed);
+        out.extend_from_slice(reader.since(start));
+        Ok(())
+    })
 }
 
 #[cfg(test)]
