@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The release site in DIR: Trunk's build of the page, each wasm module bound and
-# optimised here with its import names shortened, each widget's crash boundary
-# added to the glue, the glue and the entry script minified (they count in the size budget), and
-# the core files content-hashed. FEATURES (optional) are cargo features: the
+# optimised here (its unused closure shims dropped, its import and export names
+# shortened), each widget's crash boundary added to the glue, the glue and the
+# entry script minified (they count in the size budget), and the core files
+# content-hashed. FEATURES (optional) are cargo features: the
 # end-to-end suite builds a second copy with `fault-injection`.
 set -euo pipefail
 dist=${1:?usage: build-site.sh DIR [FEATURES]}
@@ -15,8 +16,9 @@ for index in "$registry"/*/; do
   [ -d "$index" ] && RUSTFLAGS="${RUSTFLAGS:-} --remap-path-prefix=$index="
 done
 export RUSTFLAGS=${RUSTFLAGS:-}
-# The step that shortens each module's import names (wasm-names/), built for
-# this machine before the wasm-only settings below.
+# The steps that shorten each module's import and export names and unhook its
+# unused closure shims (wasm-names/), built for this machine before the
+# wasm-only settings below.
 cargo build --release --quiet -p wasm-names
 wasm_names=target/release/wasm-names
 # The shipped wasm rebuilds the standard library with it (rust-src, installed by

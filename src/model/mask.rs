@@ -108,7 +108,7 @@ impl<'a> Scrubber<'a> {
 }
 
 /// The UTF-16 units in one part of a raw body text (see [`raw_parts`]).
-pub const RAW_PART: usize = 4096;
+const RAW_PART: u32 = 4096;
 /// By how many UTF-16 units the parts overlap: more than a window of the key
 /// (eight characters of printable ASCII, as a key must be to be sent) or a
 /// surrogate pair, so that each lies whole in some part.
@@ -119,9 +119,9 @@ const RAW_OVERLAP: u32 = 16;
 /// that a body of megabytes never has to be copied into the wasm whole.
 pub fn raw_parts(len: u32) -> impl Iterator<Item = (u32, u32)> {
     (0..)
-        .map(|part| part * (RAW_PART as u32 - RAW_OVERLAP))
+        .map(|part| part * (RAW_PART - RAW_OVERLAP))
         .take_while(move |from| *from == 0 || from + RAW_OVERLAP < len)
-        .map(move |from| (from, (from + RAW_PART as u32).min(len)))
+        .map(move |from| (from, (from + RAW_PART).min(len)))
 }
 
 /// What a redacted secret reads as.

@@ -1,16 +1,21 @@
 //! `wasm-names MODULE.wasm GLUE.js`: gives every function the wasm imports from
 //! its wasm-bindgen glue a short name (`_0`, `_1`, … in base 36), in the wasm's
-//! import section and in the glue's import object alike; and every export only
-//! the glue calls (its allocator, closure shims, …) one too (`$0`, `$1`, …).
+//! import section and in the glue's import object alike; and every export but
+//! `memory`, which only the glue calls, one too (`$0`, `$1`, …), where the glue
+//! calls it. Run after wasm-opt.
+//!
+//! `wasm-names prune MODULE.wasm`: unhooks the closure shims nothing calls from
+//! the function table (see `prune.rs`). Run before wasm-opt, while the module
+//! still has its name section.
 //!
 //! wasm-bindgen names each import after its JS function plus a 16-digit hash
 //! (`__wbg_removeChild_d2dc6fc1d6db896b`), and both files carry every name: a
 //! hundred imports are about 4 KB of text that gzip can hardly shrink, in every
-//! page's download. wasm-opt's own minifier renames the exports as well, which
-//! the glue's callers and the tests read by name. Fails, changing nothing, when
-//! a name is not exactly once in the glue or a new name is already there: a
-//! wasm-bindgen that writes its glue differently stops the build rather than
-//! ship a module whose imports cannot be found.
+//! page's download. wasm-opt's own minifier would rename `memory` as well,
+//! which `make bench` and hosts of the glue read by name. Fails, changing
+//! nothing, when an import's name is not exactly once in the glue or a new name
+//! is already there: a wasm-bindgen that writes its glue differently stops the
+//! build rather than ship a module whose imports cannot be found.
 
 use std::{env, fs, process::ExitCode};
 
@@ -61,7 +66,7 @@ fn rename(wasm_path: &str, glue_path: &str) -> Result<usize, String> {
     // The glue's own module: wasm-bindgen names it after the wasm file.
     let stem = wasm_path.rsplit('/').next().unwrap_or(wasm_path);
     let from = format!("./{}.js", stem.trim_end_matches(".wasm"));
-    let (module, renamed, exported) = wasm::rename_imports(&module, &from, short_name, |index| {
+    let (module, renamed, exported) = wasm::shorten_names(&module, &from, short_name, |index| {
         short_name(index).replacen('_', "$", 1)
     })?;
     let glue = rename_in_glue(&glue, &renamed)?;

@@ -11,11 +11,9 @@
 //! table's first entry instead: were it ever called, the call would trap on
 //! the function's type, as a panic does, and stop only that instance.
 
-use crate::wasm::{push_number, rewrite_entries, Reader};
-
-const EXPORTS: u8 = 7;
-const ELEMENTS: u8 = 9;
-const CUSTOM: u8 = 0;
+use crate::wasm::{
+    push_number, rewrite_entries, sections, write_module, Reader, CUSTOM, ELEMENTS, EXPORTS,
+};
 
 /// What marks a closure shim's name in the module's name section.
 const SHIM: &str = "::convert::closures::";
@@ -40,36 +38,16 @@ pub fn prune_shims(module: &[u8]) -> Result<(Vec<u8>, usize), String> {
                 .iter()
                 .any(|(index, name)| *index == function && name.contains(SHIM))
     };
-    let mut out = module[..8].to_vec();
     let mut pruned = 0;
-    for (id, content) in &sections {
-        let content = if *id == ELEMENTS {
-            let (content, count) = elements(content, &is_shim)?;
-            pruned = count;
-            content
-        } else {
-            content.to_vec()
-        };
-        out.push(*id);
-        push_number(&mut out, content.len() as u64);
-        out.extend_from_slice(&content);
-    }
+    let out = write_module(&sections, |id, content| {
+        if id != ELEMENTS {
+            return Ok(content.to_vec());
+        }
+        let (content, count) = elements(content, &is_shim)?;
+        pruned = count;
+        Ok(content)
+    })?;
     Ok((out, pruned))
-}
-
-/// The module's sections: each id and content.
-fn sections(module: &[u8]) -> Result<Vec<(u8, &[u8])>, String> {
-    if module.get(..8) != Some(b"\0asm\x01\0\0\0".as_slice()) {
-        return Err("not a wasm module (version 1)".into());
-    }
-    let mut reader = Reader::new(module, 8);
-    let mut sections = Vec::new();
-    while !reader.done() {
-        let id = reader.byte()?;
-        let size = reader.number()? as usize;
-        sections.push((id, reader.take(size)?));
-    }
-    Ok(sections)
 }
 
 /// The function names of a name section's content (after its own name).

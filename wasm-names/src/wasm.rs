@@ -1,10 +1,17 @@
-//! Just enough of the wasm binary format to rename imports and exports: the
-//! sections are copied as they are, but for those two, rewritten.
+//! Just enough of the wasm binary format to rename imports and exports, and to
+//! repoint table entries (`prune.rs`): a module is read as its sections, and
+//! written back with the few it changes rewritten.
 
+/// What every module of this version starts with.
+const HEADER: &[u8] = b"\0asm\x01\0\0\0";
+/// The custom sections' id (the name section is one).
+pub const CUSTOM: u8 = 0;
 /// The import section's id.
 const IMPORTS: u8 = 2;
 /// The export section's id.
-const EXPORTS: u8 = 7;
+pub const EXPORTS: u8 = 7;
+/// The element section's id: the function table's entries.
+pub const ELEMENTS: u8 = 9;
 
 /// The one export read by name outside the glue (by `make bench`, and by
 /// hosts through the glue's init): every other export is only ever called by
@@ -104,35 +111,53 @@ pub fn push_name(out: &mut Vec<u8>, name: &str) {
 /// Each renamed import's old name and new one, in order.
 pub type Renamed = Vec<(String, String)>;
 
+/// A module's sections, each id and content, in order.
+pub fn sections(module: &[u8]) -> Result<Vec<(u8, &[u8])>, String> {
+    if module.get(..HEADER.len()) != Some(HEADER) {
+        return Err("not a wasm module (version 1)".into());
+    }
+    let mut reader = Reader::new(module, HEADER.len());
+    let mut sections = Vec::new();
+    while !reader.done() {
+        let id = reader.byte()?;
+        let size = reader.number()? as usize;
+        sections.push((id, reader.take(size)?));
+    }
+    Ok(sections)
+}
+
+/// The module of `sections`, each rewritten by `rewrite` (its id and content
+/// in, the content to write out).
+pub fn write_module(
+    sections: &[(u8, &[u8])],
+    mut rewrite: impl FnMut(u8, &[u8]) -> Result<Vec<u8>, String>,
+) -> Result<Vec<u8>, String> {
+    let mut out = HEADER.to_vec();
+    for (id, content) in sections {
+        let content = rewrite(*id, content)?;
+        out.push(*id);
+        push_number(&mut out, content.len() as u64);
+        out.extend_from_slice(&content);
+    }
+    Ok(out)
+}
+
 /// `module` with every import from `from` renamed `name(0)`, `name(1)`, … in
 /// order, then every export but `memory` `export_name(0)`, … in order; and the
 /// old and new names of each kind.
-pub fn rename_imports(
+pub fn shorten_names(
     module: &[u8],
     from: &str,
     name: impl Fn(usize) -> String,
     export_name: impl Fn(usize) -> String,
 ) -> Result<(Vec<u8>, Renamed, Renamed), String> {
-    if module.get(..8) != Some(b"\0asm\x01\0\0\0".as_slice()) {
-        return Err("not a wasm module (version 1)".into());
-    }
-    let mut reader = Reader::new(module, 8);
-    let mut out = module[..8].to_vec();
     let mut renamed = Vec::new();
     let mut exported = Vec::new();
-    while reader.at < module.len() {
-        let id = reader.byte()?;
-        let size = reader.number()? as usize;
-        let content = reader.take(size)?;
-        let content = match id {
-            IMPORTS => imports(content, from, &name, &mut renamed)?,
-            EXPORTS => exports(content, &export_name, &mut exported)?,
-            _ => content.to_vec(),
-        };
-        out.push(id);
-        push_number(&mut out, content.len() as u64);
-        out.extend_from_slice(&content);
-    }
+    let out = write_module(&sections(module)?, |id, content| match id {
+        IMPORTS => imports(content, from, &name, &mut renamed),
+        EXPORTS => exports(content, &export_name, &mut exported),
+        _ => Ok(content.to_vec()),
+    })?;
     if renamed.is_empty() {
         return Err(format!("nothing is imported from {from}"));
     }
@@ -256,7 +281,7 @@ mod tests {
         push_name(&mut section, "env");
         push_name(&mut section, "memory");
         section.extend_from_slice(&[2, 1, 1, 200, 1]);
-        let mut out = b"\0asm\x01\0\0\0".to_vec();
+        let mut out = HEADER.to_vec();
         out.push(IMPORTS);
         push_number(&mut out, section.len() as u64);
         out.extend_from_slice(&section);
@@ -285,7 +310,7 @@ mod tests {
             "mountWidget",
             "wasm_bindgen_1_invoke",
         ];
-        let (out, renamed, exported) = rename_imports(
+        let (out, renamed, exported) = shorten_names(
             &module("./m_bg.js", &names, &exports),
             "./m_bg.js",
             |i| format!("_{i}"),
@@ -308,8 +333,8 @@ mod tests {
     fn broken_or_foreign_modules_are_refused() {
         let whole = module("./m_bg.js", &["a"], &["memory"]);
         let name = |i: usize| i.to_string();
-        assert!(rename_imports(&whole, "./other_bg.js", name, name).is_err());
-        assert!(rename_imports(&whole[..whole.len() - 3], "./m_bg.js", name, name).is_err());
-        assert!(rename_imports(b"not wasm", "./m_bg.js", name, name).is_err());
+        assert!(shorten_names(&whole, "./other_bg.js", name, name).is_err());
+        assert!(shorten_names(&whole[..whole.len() - 3], "./m_bg.js", name, name).is_err());
+        assert!(shorten_names(b"not wasm", "./m_bg.js", name, name).is_err());
     }
 }
