@@ -5,6 +5,7 @@ use super::events::announce;
 use super::styles;
 use crate::config::ApiKey;
 use crate::options::{api_key_of, Options};
+use crate::view::widget::Msg;
 use crate::view::{Widget, WidgetEvent, WidgetProps};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -20,8 +21,6 @@ pub struct WidgetHandle {
     options: Options,
     api_key: ApiKey,
     paused: bool,
-    refresh_token: u32,
-    explorer_request: (u32, bool),
     /// Called with a place for a part loaded on first use (and its [`Place`] number) when
     /// it appears, and `null` when it goes.
     explore: Option<js_sys::Function>,
@@ -51,7 +50,6 @@ impl WidgetHandle {
             settings,
             api_key: self.api_key.clone(),
             paused: self.paused,
-            refresh_token: self.refresh_token,
             on_event: Callback::from(move |event| match event {
                 WidgetEvent::Place(place, element) => {
                     if let Some(explore) = &explore {
@@ -61,7 +59,6 @@ impl WidgetHandle {
                 }
                 event => announce(&host, &event, &batch_id, &workspace_id, mask),
             }),
-            explorer_request: self.explorer_request,
             join: self.join.clone(),
         }
     }
@@ -79,6 +76,13 @@ impl WidgetHandle {
         styles::adopt(&self.root);
         super::silence_panics();
         self.app = Some(Renderer::<Widget>::with_root_and_props(container, self.props()).render());
+    }
+
+    /// Tells the mounted widget `msg`; after `destroy()` it does nothing.
+    fn send(&self, msg: Msg) {
+        if let Some(app) = &self.app {
+            app.send_message(msg);
+        }
     }
 
     /// Hands the current options to the mounted widget; after `destroy()` it
@@ -115,9 +119,8 @@ impl WidgetHandle {
     }
 
     /// Polls now.
-    pub fn refresh(&mut self) {
-        self.refresh_token = self.refresh_token.wrapping_add(1);
-        self.apply();
+    pub fn refresh(&self) {
+        self.send(Msg::Refresh);
     }
 
     /// Stops polling until `resume()`.
@@ -134,9 +137,8 @@ impl WidgetHandle {
 
     /// Opens (`true`) or closes the calls explorer.
     #[wasm_bindgen(js_name = showExplorer)]
-    pub fn show_explorer(&mut self, open: bool) {
-        self.explorer_request = (self.explorer_request.0.wrapping_add(1), open);
-        self.apply();
+    pub fn show_explorer(&self, open: bool) {
+        self.send(Msg::ShowExplorer(open));
     }
 
     /// Removes the widget and stops everything it started. Idempotent.
@@ -173,8 +175,6 @@ pub fn mount_widget(
         options: parsed,
         api_key: ApiKey::new(api_key_of(&options).unwrap_or_default()),
         paused: false,
-        refresh_token: 0,
-        explorer_request: (0, false),
         explore,
         join,
         app: None,

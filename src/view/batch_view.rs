@@ -174,7 +174,7 @@ pub fn batch_view(props: &BatchViewProps) -> Html {
                     now: props.now,
                     retry_at: props.retry_at,
                     held_until: props.held_until,
-                    stopped: props.polling == Polling::Stopped,
+                    polling: props.polling,
                     last_good_at: if stale { props.received_at } else { None },
                 }, &props.intl) }
             }

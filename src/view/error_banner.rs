@@ -1,7 +1,7 @@
 //! The error banner: what went wrong, what the widget does next, and how old the
 //! numbers still on screen are.
 
-use super::batch_view::markup;
+use super::batch_view::{markup, Polling};
 use super::intl::Intl;
 use crate::model::html::escape;
 use crate::model::PollError;
@@ -22,8 +22,9 @@ pub struct ErrorBanner<'a> {
     pub retry_at: Option<f64>,
     /// Until when the server asked not to be asked again.
     pub held_until: Option<f64>,
-    /// Polling stopped: no retry will come by itself.
-    pub stopped: bool,
+    /// Where polling stands: stopped (no retry comes by itself), or paused
+    /// (the page is hidden or the host paused it).
+    pub polling: Polling,
     /// When the data still on screen arrived, when there is some.
     pub last_good_at: Option<f64>,
 }
@@ -31,7 +32,8 @@ pub struct ErrorBanner<'a> {
 /// Shown above the (stale) data while polls fail.
 pub fn error_banner(props: &ErrorBanner, intl: &Intl) -> Html {
     let text = error_text(props.error, props.batch_id, props.workspace_id);
-    let next = if props.stopped {
+    let stopped = props.polling == Polling::Stopped;
+    let next = if stopped {
         "Updates stopped. Use Refresh to try again.".to_owned()
     } else if let Some(at) = props.retry_at {
         let countdown = format::countdown(at - props.now);
@@ -42,8 +44,11 @@ pub fn error_banner(props: &ErrorBanner, intl: &Intl) -> Html {
             ),
             None => format!("Retrying {countdown}."),
         }
-    } else {
+    } else if props.polling == Polling::Paused {
         "Will retry when the page is visible again.".to_owned()
+    } else {
+        // No wait: the retry is under way (a Refresh).
+        "Retrying now.".to_owned()
     };
     let stale = props.last_good_at.map_or_else(String::new, |at| {
         format!(
@@ -66,9 +71,9 @@ pub fn error_banner(props: &ErrorBanner, intl: &Intl) -> Html {
     );
     html! {
         <div
-            ~className={if props.stopped { "bs-error is-final" } else { "bs-error" }}
+            ~className={if stopped { "bs-error is-final" } else { "bs-error" }}
             part="error"
-            role={if props.stopped { "alert" } else { "status" }}
+            role={if stopped { "alert" } else { "status" }}
             data-kind={props.error.kind()}
         >
             { markup(inner) }

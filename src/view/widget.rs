@@ -71,16 +71,9 @@ pub struct WidgetProps {
     /// Stops polling while true (`pause()` / `resume()`).
     #[prop_or_default]
     pub paused: bool,
-    /// Each change asks for fresh data (`refresh()`).
-    #[prop_or_default]
-    pub refresh_token: u32,
     /// Receives updates, completion and errors.
     #[prop_or_default]
     pub on_event: Callback<WidgetEvent>,
-    /// Each new number opens (`true`) or closes the calls explorer: the host's
-    /// `openExplorer()`, or the explorer's own Close.
-    #[prop_or_default]
-    pub explorer_request: (u32, bool),
     /// The shell's `join`, through which widgets watching the same batch
     /// share one poll (see [`crate::controller::share`]); without it the
     /// widget polls alone.
@@ -104,10 +97,11 @@ pub enum Msg {
     /// A relative time or countdown on the card reads differently now (see
     /// `update_clock`).
     Tick,
-    /// The person pressed Refresh.
+    /// The person pressed Refresh, or the host called `refresh()`.
     Refresh,
-    /// The person opened or closed the calls explorer.
-    ToggleExplorer,
+    /// Opens (`true`) or closes the calls explorer: its button, the host's
+    /// `openExplorer()`, or the explorer's own Close.
+    ShowExplorer(bool),
 }
 
 /// A request under way, or a follower's wait for the leader's answer: its
@@ -563,7 +557,14 @@ impl Component for Widget {
                 self.drive(ctx, Event::Timer);
                 return false;
             }
-            Msg::Refresh => self.drive(ctx, Event::Refresh),
+            Msg::Refresh => {
+                // Starting a poll is marked busy directly (`show_busy`): the
+                // card reads differently only while it shows no data, an error
+                // (its countdown) or a stop, which a refresh ends.
+                let redraw = self.status.is_none() || self.error.is_some() || self.poller.stopped();
+                self.drive(ctx, Event::Refresh);
+                return redraw;
+            }
             Msg::Done(generation, answer) => {
                 if self.take_request(generation).is_none() {
                     return false;
@@ -589,7 +590,11 @@ impl Component for Widget {
                 }
             }
             Msg::VisibilityChanged => self.drive(ctx, Event::Hidden(page_hidden())),
-            Msg::ToggleExplorer => self.explorer_open = !self.explorer_open,
+            Msg::ShowExplorer(open) => {
+                // Closed from inside the explorer: the focus goes back to its button.
+                self.refocus = self.explorer_open && !open;
+                self.explorer_open = open;
+            }
             // The wake-up comes when the face has changed: redraw, and set the next.
             Msg::Tick => {
                 self.clock = None;
@@ -619,15 +624,6 @@ impl Component for Widget {
             self.restart(ctx);
         } else if a.interval_ms != b.interval_ms {
             self.drive(ctx, Event::Interval(b.interval_ms));
-        }
-        if old.refresh_token != new.refresh_token {
-            self.drive(ctx, Event::Refresh);
-        }
-        if old.explorer_request != new.explorer_request {
-            let open = new.explorer_request.1;
-            // Closed from inside the explorer: the focus goes back to its button.
-            self.refocus = self.explorer_open && !open;
-            self.explorer_open = open;
         }
         true
     }
@@ -664,7 +660,11 @@ impl Component for Widget {
             open: self.explorer_open,
             button: self.explore_button.clone(),
             slot: self.places[Place::Explorer as usize].clone(),
-            on_toggle: press(|| Msg::ToggleExplorer),
+            on_toggle: press(if self.explorer_open {
+                || Msg::ShowExplorer(false)
+            } else {
+                || Msg::ShowExplorer(true)
+            }),
         });
         batch_view(&BatchViewProps {
             settings: props.settings.clone(),

@@ -157,6 +157,23 @@ for (const [status, words] of [
   });
 }
 
+test('Refresh after a stop retries at once, and the banner says so until the answer comes', async ({ page }) => {
+  const batch = uniqueBatch('restart');
+  // The retry's answer takes 1.5 s of real time: the card is read meanwhile.
+  await script(page.request, batch, [GOOD, { status: 401 }, { ...GOOD, latencyMs: 1500 }]);
+  const widget = await openWidget(page, batch, { interval: '5' });
+  await advance(page, widget, 5000);
+  const error = widget.locator('[part=error]');
+  await expect(error).toContainText('Updates stopped');
+  await widget.evaluate((el) => el.refresh());
+  await expect(error).toContainText('Retrying now.');
+  await expect(error).toHaveAttribute('role', 'status');
+  await expect(widget.locator('section[part=root]')).toHaveAttribute('aria-busy', 'true');
+  // The answer ends the error: the banner goes and polling runs on.
+  await expect(error).toHaveCount(0);
+  expect(await requestsFor(page.request, batch)).toHaveLength(3);
+});
+
 const BAD_BODIES = {
   'malformed JSON': { body: '{"status": "processing", "progress": {' },
   'HTML 502 page': { status: 502, html: true },
