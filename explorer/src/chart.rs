@@ -265,17 +265,21 @@ impl Chart {
         let Some(update) = Update::read(detail) else {
             return;
         };
-        self.history
+        let opened = self
+            .history
             .observe(&update.batch_id, now(), update.finished);
         if self.history.minutes().is_empty() {
             self.history.seed(Update::ended_calls(detail));
         }
-        // Kept again only when the counts moved: with the same counts the
-        // stored baseline is the same, and most polls of a quiet batch (or a
-        // paused one) would rewrite the same minutes.
-        let moved = self.latest.as_ref().is_none_or(|latest| {
-            latest.batch_id != update.batch_id || latest.finished != update.finished
-        });
+        // Kept again when the counts moved, or when a poll opened a minute in
+        // which nothing finished (a reload must draw its bar too). Otherwise
+        // the stored history is the same, and most polls of a quiet batch (or
+        // a paused one) would rewrite it.
+        let moved = opened
+            || self
+                .latest
+                .as_ref()
+                .is_none_or(|latest| latest.finished != update.finished);
         if let (true, Some(storage)) = (moved, &self.storage) {
             let _ = storage.set_item(
                 &storage_key(self.history.batch_id()),

@@ -94,13 +94,15 @@ impl History {
         self.from_recent_calls
     }
 
-    /// Records a poll of `batch_id` at `at_ms` that saw `counts` finished so far.
-    pub fn observe(&mut self, batch_id: &str, at_ms: f64, counts: Tally) {
+    /// Records a poll of `batch_id` at `at_ms` that saw `counts` finished so
+    /// far. Says whether it opened a minute: one in which nothing finished is
+    /// a bar too, although the counts did not move.
+    pub fn observe(&mut self, batch_id: &str, at_ms: f64, counts: Tally) -> bool {
         if batch_id != self.batch_id {
             *self = History::new(batch_id);
         }
         if !at_ms.is_finite() {
-            return;
+            return false;
         }
         let at_ms = at_ms.round();
         let delta = match self.last {
@@ -109,9 +111,7 @@ impl History {
             _ => None,
         };
         self.last = Some((at_ms, counts));
-        if let Some(delta) = delta {
-            self.add(minute_of(at_ms), delta);
-        }
+        delta.is_some_and(|delta| self.add(minute_of(at_ms), delta))
     }
 
     /// Starts an empty history from the recent calls, when nothing was kept (a
@@ -133,8 +133,10 @@ impl History {
         }
     }
 
-    fn add(&mut self, minute: i64, delta: Tally) {
-        match self.minutes.binary_search_by_key(&minute, |(m, _)| *m) {
+    /// Adds `delta` to `minute`; says whether that minute is new.
+    fn add(&mut self, minute: i64, delta: Tally) -> bool {
+        let found = self.minutes.binary_search_by_key(&minute, |(m, _)| *m);
+        match found {
             Ok(at) => self.minutes[at].1.add(delta),
             Err(at) => self.minutes.insert(at, (minute, delta)),
         }
@@ -142,6 +144,7 @@ impl History {
             let extra = self.minutes.len() - MAX_MINUTES;
             self.minutes.drain(..extra);
         }
+        found.is_err()
     }
 
     /// The bars to draw at `now_ms`: the minutes from the first bucket to now,

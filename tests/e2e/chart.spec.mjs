@@ -4,7 +4,7 @@
 // `chart="off"` draws nothing, and axe finds nothing serious.
 import { test, expect } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
-import { uniqueBatch, openWidget, advance, settle, watchConsole, crashes } from './helpers.mjs';
+import { uniqueBatch, openWidget, advance, settle, watchConsole, crashes, script } from './helpers.mjs';
 
 /** Opens a long demo batch and plays `minutes` of polls at a 5 s interval. */
 async function played(page, minutes, attributes = {}) {
@@ -87,6 +87,29 @@ test('a reload keeps the history, and never the key', async ({ page }) => {
   // Drawn from storage, before any new poll has a delta to add.
   await expect(again.locator('.bs-chart-bar')).toHaveCount(before);
   await expect(again.locator('.bs-chart-summary')).not.toContainText('since you opened this page');
+});
+
+/** An answer for running `batch` with `completed` calls done. */
+function running(batch, completed) {
+  const progress = { waiting: 1000 - completed - 7, active: 5, completed, failed: 2, total: 1000 };
+  return { body: JSON.stringify({ id: batch, status: 'processing', isComplete: false, totalCalls: 1000, progress }) };
+}
+
+test('a reload keeps the minutes in which nothing finished', async ({ page }) => {
+  const batch = uniqueBatch('quiet');
+  // Ten calls finish between the first two polls, then none for minutes.
+  await script(page.request, batch, [running(batch, 100), running(batch, 110)]);
+  const widget = await openWidget(page, batch, { interval: '20' });
+  const chart = widget.locator('[part=chart]');
+  await expect(chart).toBeAttached();
+  await advance(page, widget, 3 * 60_000, 20_000);
+  const bars = chart.locator('.bs-chart-bar');
+  const before = await bars.count();
+  // At least two quiet minutes, each a bar of nothing finished.
+  expect(before).toBeGreaterThanOrEqual(2);
+  await expect(bars.last()).toHaveAttribute('aria-label', /: 0 calls finished/);
+  await page.reload();
+  await expect(page.locator('batch-status').locator('[part=chart] .bs-chart-bar')).toHaveCount(before);
 });
 
 test('chart-storage="off" keeps nothing, and says the chart covers only this page', async ({ page }) => {

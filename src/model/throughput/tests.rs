@@ -27,18 +27,29 @@ fn deltas_land_in_the_minute_of_the_poll_that_saw_them() {
 #[test]
 fn a_minute_with_a_poll_is_a_zero_and_a_minute_without_one_is_a_gap() {
     let mut history = History::new("b1");
-    history.observe("b1", T0, tally(0, 0));
-    history.observe("b1", T0 + 10_000.0, tally(5, 0));
+    // Each poll says whether it opened a minute (the chart keeps it then).
+    assert!(
+        !history.observe("b1", T0, tally(0, 0)),
+        "a baseline opens none"
+    );
+    assert!(history.observe("b1", T0 + 10_000.0, tally(5, 0)));
+    assert!(
+        !history.observe("b1", T0 + 20_000.0, tally(6, 0)),
+        "the same minute"
+    );
     // Nothing finished in the next minute, but it was polled.
-    history.observe("b1", T0 + 70_000.0, tally(5, 0));
+    assert!(
+        history.observe("b1", T0 + 70_000.0, tally(6, 0)),
+        "a minute in which nothing finished is opened too"
+    );
     // Two minutes with no poll at all, then one more.
-    history.observe("b1", T0 + 250_000.0, tally(9, 1));
+    assert!(history.observe("b1", T0 + 250_000.0, tally(10, 1)));
     let bars = history.bars(T0 + 250_000.0);
     let tallies: Vec<Option<Tally>> = bars.iter().map(|b| b.tally).collect();
     assert_eq!(
         tallies,
         vec![
-            Some(tally(5, 0)),
+            Some(tally(6, 0)),
             Some(tally(0, 0)),
             None,
             None,
