@@ -275,12 +275,12 @@ impl Chart {
         // which nothing finished (a reload must draw its bar too). Otherwise
         // the stored history is the same, and most polls of a quiet batch (or
         // a paused one) would rewrite it.
-        let moved = opened
+        let changed = opened
             || self
                 .latest
                 .as_ref()
                 .is_none_or(|latest| latest.finished != update.finished);
-        if let (true, Some(storage)) = (moved, &self.storage) {
+        if let (true, Some(storage)) = (changed, &self.storage) {
             let _ = storage.set_item(
                 &storage_key(self.history.batch_id()),
                 &self.history.to_storage(),
