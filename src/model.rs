@@ -11,7 +11,7 @@ pub mod format;
 pub mod html;
 pub mod mask;
 
-pub use breakdown::{percent_label, Breakdown, Fractions};
+pub use breakdown::{percent_digits, percent_label, Breakdown, Fractions};
 pub use clock::{clock_face, next_change, ClockTimes};
 pub use eta::EtaEstimator;
 pub mod messages;

@@ -5,9 +5,10 @@
 //! as a table. What is drawn is decided in `model::throughput`; this follows
 //! the widget's `batch-update` events on its element and draws.
 
-use crate::dom::{button, element, set, set_all, ForeignListener, Listeners};
+use crate::dom::{element, set, set_all, ForeignListener, Listeners};
 use crate::live::{now, with};
-use batch_status_widget::model::percent_label;
+use batch_status_widget::model::format::decimal;
+use batch_status_widget::model::percent_digits;
 use batch_status_widget::model::throughput::{Bar, History, Projection, Tally, MINUTE_MS};
 use batch_status_widget::view::Intl;
 use js_sys::{Array, Reflect};
@@ -21,6 +22,16 @@ const SVG: &str = "http://www.w3.org/2000/svg";
 /// enough that whole units are precise: no float formatting in the wasm.
 const WIDTH: f64 = 6000.0;
 const HEIGHT: f64 = 1000.0;
+
+/// The chart's elements: its summary (the plot's name) and "Show data", the
+/// plot with the hatch of the failed parts and the group the bars go in, the
+/// note on the projection, the line that says what a bar holds, and the table.
+const SKELETON: &str = "<div class=bs-chart-head><p class=bs-chart-summary id=bs-chart-summary></p>\
+<button type=button class=bs-chart-toggle aria-expanded=false>Show data</button></div>\
+<svg class=bs-chart-plot viewBox=\"0 0 6000 1000\" preserveAspectRatio=none role=group aria-labelledby=bs-chart-summary>\
+<defs><pattern id=bs-chart-hatch width=80 height=80 patternUnits=userSpaceOnUse>\
+<rect class=bs-hatch-bg width=80 height=80 /><path class=bs-hatch-line d=\"M0 80 L80 0\" /></pattern></defs><g></g></svg>\
+<p class=bs-chart-note></p><p class=bs-chart-detail></p><div class=bs-chart-table hidden></div>";
 
 /// What a `batch-update` brings the chart.
 struct Update {
@@ -76,9 +87,19 @@ impl Update {
     }
 }
 
-/// What the plot shows: its bars, and the projection's rate (in tenths) and
-/// end minute.
-type Shape = (Vec<Bar>, Option<(i64, i64)>);
+/// A bar on the plot: its group and rects, and what they were last drawn
+/// from, so that a poll sets only what moved (most polls of a running batch
+/// grow the newest bar and nothing else).
+struct Drawn {
+    group: Element,
+    ok: Element,
+    failed: Element,
+    /// The bar, and its rects' x, width, and each one's y and height in whole
+    /// units; `None` before the first drawing.
+    from: Option<(Bar, [i64; 6])>,
+    /// What it says, when it is focused or pointed at.
+    label: String,
+}
 
 /// One widget's chart.
 pub struct Chart {
@@ -90,27 +111,32 @@ pub struct Chart {
     document: Document,
     root: Element,
     summary: Element,
-    svg: Element,
+    /// The group that holds the bars, and the dashed projection after it.
+    plot: Element,
+    projection: Element,
     /// What the dashed line means, and where it ends.
     note: Element,
     detail: Element,
     toggle: HtmlElement,
     table: Element,
-    /// The drawn bars (gaps are not drawn) and what each says.
-    bars: Vec<(Element, String)>,
+    /// The drawn bars (gaps are not drawn).
+    bars: Vec<Drawn>,
     /// The bar that takes the focus when the chart is tabbed into.
     current: usize,
     /// Whether a bar has the focus (a redraw gives it back).
     focused: bool,
     show_table: bool,
-    /// What the plot shows, to leave it be when a poll changes none of it.
-    drawn: Option<Shape>,
+    /// The projection's ends and height, and whether it is cut, as drawn.
+    projected: Option<[i64; 4]>,
+    /// The summary and the note as last set: a poll compares without reading
+    /// the page.
+    texts: [String; 2],
     _updates: ForeignListener,
     _listeners: Listeners,
 }
 
 fn storage_key(batch_id: &str) -> String {
-    format!("batch-status:chart:{batch_id}")
+    ["batch-status:chart:", batch_id].concat()
 }
 
 fn svg_element(document: &Document, tag: &str, class: &str) -> Element {
@@ -121,26 +147,6 @@ fn svg_element(document: &Document, tag: &str, class: &str) -> Element {
         set(&node, "class", class);
     }
     node
-}
-
-/// A coordinate in whole SVG units.
-fn units(value: f64) -> String {
-    (value.round() as i64).to_string()
-}
-
-fn rect(document: &Document, class: &str, x: f64, y: f64, width: f64, height: f64) -> Element {
-    let node = svg_element(document, "rect", class);
-    for (name, value) in [("x", x), ("y", y), ("width", width), ("height", height)] {
-        set(&node, name, &units(value));
-    }
-    node
-}
-
-/// Sets `node`'s text, unless it already reads so (no needless DOM work).
-fn set_text(node: &Element, text: &str) {
-    if node.text_content().as_deref() != Some(text) {
-        node.set_text_content(Some(text));
-    }
 }
 
 /// Focuses an SVG element (web-sys binds `focus` on HTML elements only).
@@ -173,27 +179,23 @@ impl Chart {
             .unwrap_or_else(|| History::new(batch_id));
         let root = element(&document, "div", "bs-chart", "");
         set(&root, "part", "chart");
-        let summary = element(&document, "p", "bs-chart-summary", "");
-        set(&summary, "id", "bs-chart-summary");
-        let toggle = button(&document, "bs-chart-toggle", "Show data");
-        set(&toggle, "aria-expanded", "false");
-        let head = element(&document, "div", "bs-chart-head", "");
-        let _ = head.append_with_node_2(&summary, &toggle);
-        let svg = svg_element(&document, "svg", "bs-chart-plot");
-        set_all(
-            &svg,
-            &[
-                ("viewBox", "0 0 6000 1000"),
-                ("preserveAspectRatio", "none"),
-                ("role", "group"),
-                ("aria-labelledby", "bs-chart-summary"),
-            ],
+        // Fixed markup, never with a server string in it: one parse costs
+        // less download than making each element.
+        root.set_inner_html(SKELETON);
+        let part = |selector: &str| -> Element {
+            root.query_selector(selector)
+                .ok()
+                .flatten()
+                .unwrap_or_else(|| wasm_bindgen::throw_str(selector))
+        };
+        let (summary, svg, plot) = (part("p"), part("svg"), part("g"));
+        let toggle: HtmlElement = part("button").unchecked_into();
+        let (note, detail, table) = (
+            part(".bs-chart-note"),
+            part(".bs-chart-detail"),
+            part(".bs-chart-table"),
         );
-        let note = element(&document, "p", "bs-chart-note", "");
-        let detail = element(&document, "p", "bs-chart-detail", "");
-        let table = element(&document, "div", "bs-chart-table", "");
-        table.set_attribute("hidden", "").ok();
-        let _ = root.append_with_node_5(&head, &svg, &note, &detail, &table);
+        let projection = svg_element(&document, "path", "");
         let _ = place.append_with_node_1(&root);
 
         Rc::new_cyclic(|me: &Weak<RefCell<Chart>>| {
@@ -242,7 +244,8 @@ impl Chart {
                 document,
                 root,
                 summary,
-                svg,
+                plot,
+                projection,
                 note,
                 detail,
                 toggle,
@@ -251,7 +254,8 @@ impl Chart {
                 current: 0,
                 focused: false,
                 show_table: false,
-                drawn: None,
+                projected: None,
+                texts: Default::default(),
                 _updates: updates,
                 _listeners: listeners,
             };
@@ -290,6 +294,15 @@ impl Chart {
         self.draw();
     }
 
+    /// Sets the text of the summary (`which` 0) or the note (1), unless it
+    /// already reads so.
+    fn set_text(&mut self, which: usize, text: String) {
+        if self.texts[which] != text {
+            [&self.summary, &self.note][which].set_text_content(Some(&text));
+            self.texts[which] = text;
+        }
+    }
+
     fn draw(&mut self) {
         let at = now();
         let bars = self.history.bars(at);
@@ -310,56 +323,46 @@ impl Chart {
         } else {
             ""
         };
-        set_text(&self.summary, &format!("{text}{since}"));
+        self.set_text(0, text + since);
         let note = projection.map(|p| {
-            format!(
-                "Dashed: the {} calls left at {} a minute, ending ≈ {}.",
-                self.intl
+            [
+                "Dashed: the ",
+                &self
+                    .intl
                     .count(self.latest.as_ref().map_or(0, |u| u.remaining)),
-                self.intl.count(p.rate_per_minute.round() as u64),
-                self.intl.clock(p.until_ms)
-            )
+                " calls left at ",
+                &self.intl.count(p.rate_per_minute.round() as u64),
+                " a minute, ending ≈ ",
+                &self.intl.clock(p.until_ms),
+                ".",
+            ]
+            .concat()
         });
-        set_text(&self.note, note.as_deref().unwrap_or_default());
-        // Most polls change nothing drawn (the same bars, the projection at
-        // the same height to the same minute): the plot is left as it is.
-        let shape = (
-            bars.clone(),
-            projection.map(|p| {
-                (
-                    (p.rate_per_minute * 10.0).round() as i64,
-                    (p.until_ms / MINUTE_MS) as i64,
-                )
-            }),
-        );
-        if self.drawn.as_ref() == Some(&shape) {
-            return;
-        }
-        self.drawn = Some(shape);
+        self.set_text(1, note.unwrap_or_default());
         // The focus stays on the same bar across a redraw, and on the newest
         // one when it was there.
-        let follow_newest = self.current + 1 >= self.bars.len();
-        self.svg.replace_children_with_node_0();
-        self.bars.clear();
-        if let Some(first) = bars.first() {
-            self.draw_bars(&bars, first.start_minute, projection);
-        }
+        let (old, follow_newest) = (self.current, self.current + 1 >= self.bars.len());
+        self.draw_bars(&bars, projection);
         let last = self.bars.len().saturating_sub(1);
-        self.current = if follow_newest {
-            last
-        } else {
-            self.current.min(last)
-        };
-        if let Some((bar, _)) = self.bars.get(self.current) {
-            set(bar, "tabindex", "0");
+        self.current = if follow_newest { last } else { old.min(last) };
+        if let (Some(bar), true) = (self.bars.get(old), old != self.current) {
+            set(&bar.group, "tabindex", "-1");
+        }
+        if let Some(bar) = self.bars.get(self.current) {
+            set(&bar.group, "tabindex", "0");
             if self.focused {
-                focus(bar);
+                focus(&bar.group);
             }
         }
-        self.draw_table();
+        if self.show_table {
+            self.draw_table();
+        }
     }
 
-    fn draw_bars(&mut self, bars: &[Bar], first_minute: i64, projection: Option<Projection>) {
+    /// Draws `bars` and the projection over what is drawn: a bar's element is
+    /// kept, and set again only when its figures or place moved.
+    fn draw_bars(&mut self, bars: &[Bar], projection: Option<Projection>) {
+        let first_minute = bars.first().map_or(0, |b| b.start_minute);
         let last = bars
             .last()
             .map_or(first_minute, |b| b.start_minute + i64::from(b.minutes));
@@ -369,87 +372,92 @@ impl Chart {
         let until = projection.map_or(last as f64, |p| p.until_ms / MINUTE_MS);
         let end = until.clamp(last as f64, first_minute as f64 + span * 2.5);
         let minutes = end - first_minute as f64;
-        let x_of = |minute: f64| (minute - first_minute as f64) / minutes * WIDTH;
+        let x_of = |minute: f64| ((minute - first_minute as f64) / minutes * WIDTH).round() as i64;
         let top = bars
             .iter()
             .map(Bar::rate_per_minute)
             .chain(projection.map(|p| p.rate_per_minute))
             .fold(1.0, f64::max)
             * 1.15;
-        let y_of = |rate: f64| rate / top * HEIGHT;
-        let document = self.document.clone();
-        let defs = svg_element(&document, "defs", "");
-        let pattern = svg_element(&document, "pattern", "");
-        set_all(
-            &pattern,
-            &[
-                ("id", "bs-chart-hatch"),
-                ("width", "80"),
-                ("height", "80"),
-                ("patternUnits", "userSpaceOnUse"),
-            ],
-        );
-        let line = svg_element(&document, "path", "bs-hatch-line");
-        set(&line, "d", "M0 80 L80 0");
-        let _ = pattern
-            .append_with_node_2(&rect(&document, "bs-hatch-bg", 0.0, 0.0, 80.0, 80.0), &line);
-        let _ = defs.append_with_node_1(&pattern);
-        let _ = self.svg.append_with_node_1(&defs);
+        let y_of = |rate: f64| (rate / top * HEIGHT).round() as i64;
+        let mut shown = 0;
         for bar in bars {
             let Some(tally) = bar.tally else {
                 continue; // a gap: no poll fell in it
             };
             let width = f64::from(bar.minutes);
             let x = x_of(bar.start_minute as f64);
-            let w = (x_of(bar.start_minute as f64 + width) - x) * 0.8;
+            let w = (x_of(bar.start_minute as f64 + width) - x) * 4 / 5;
             let ok = y_of(tally.completed as f64 / width);
             let failed = y_of(tally.failed as f64 / width);
-            let group = svg_element(
-                &document,
-                "g",
-                if bar.partial {
+            let at = [x, w, 1000 - ok, ok, 1000 - ok - failed, failed];
+            let from = Some((*bar, at));
+            if shown == self.bars.len() {
+                let group = svg_element(&self.document, "g", "");
+                set_all(&group, &[("tabindex", "-1"), ("role", "img")]);
+                let ok = svg_element(&self.document, "rect", "bs-chart-ok");
+                let failed = svg_element(&self.document, "rect", "bs-chart-failed");
+                let _ = group.append_with_node_2(&ok, &failed);
+                let _ = self.plot.append_with_node_1(&group);
+                self.bars.push(Drawn {
+                    group,
+                    ok,
+                    failed,
+                    from: None,
+                    label: String::new(),
+                });
+            }
+            if self.bars[shown].from != from {
+                let label = self.label(bar, tally);
+                let drawn = &mut self.bars[shown];
+                let class = if bar.partial {
                     "bs-chart-bar is-partial"
                 } else {
                     "bs-chart-bar"
-                },
-            );
-            set(&group, "tabindex", "-1");
-            set(&group, "role", "img");
-            let label = self.label(bar, tally);
-            set(&group, "aria-label", &label);
-            let _ = group.append_with_node_2(
-                &rect(&document, "bs-chart-ok", x, HEIGHT - ok, w, ok),
-                &rect(
-                    &document,
-                    "bs-chart-failed",
-                    x,
-                    HEIGHT - ok - failed,
-                    w,
-                    failed,
-                ),
-            );
-            let _ = self.svg.append_with_node_1(&group);
-            self.bars.push((group, label));
+                };
+                set_all(&drawn.group, &[("class", class), ("aria-label", &label)]);
+                let [x, w, ok_y, ok, failed_y, failed] = at.map(decimal);
+                for (rect, y, height) in [(&drawn.ok, ok_y, ok), (&drawn.failed, failed_y, failed)]
+                {
+                    set_all(
+                        rect,
+                        &[("x", &x), ("width", &w), ("y", &y), ("height", &height)],
+                    );
+                }
+                drawn.from = from;
+                drawn.label = label;
+            }
+            shown += 1;
         }
-        if let Some(p) = projection {
-            let y = HEIGHT - y_of(p.rate_per_minute);
-            let dashed = svg_element(
-                &document,
-                "path",
-                if end < until {
+        for gone in self.bars.drain(shown..) {
+            gone.group.remove();
+        }
+        let projected = projection.filter(|_| shown > 0).map(|p| {
+            [
+                x_of(p.from_ms / MINUTE_MS),
+                x_of(end),
+                1000 - y_of(p.rate_per_minute),
+                i64::from(end < until),
+            ]
+        });
+        if projected == self.projected {
+            return;
+        }
+        self.projected = projected;
+        match projected {
+            Some([from, to, y, cut]) => {
+                let class = if cut == 1 {
                     "bs-chart-projection is-cut"
                 } else {
                     "bs-chart-projection"
-                },
-            );
-            let (from, to, y) = (
-                units(x_of(p.from_ms / MINUTE_MS)),
-                units(x_of(end)),
-                units(y),
-            );
-            // Along the rate, then down at the estimated finish.
-            set(&dashed, "d", &format!("M{from} {y} H{to} M{to} {y} V1000"));
-            let _ = self.svg.append_with_node_1(&dashed);
+                };
+                // Along the rate, then down at the estimated finish.
+                let [from, to, y] = [from, to, y].map(decimal);
+                let d = ["M", &from, " ", &y, " H", &to, " M", &to, " ", &y, " V1000"].concat();
+                set_all(&self.projection, &[("class", class), ("d", &d)]);
+                let _ = self.plot.after_with_node_1(&self.projection);
+            }
+            None => self.projection.remove(),
         }
     }
 
@@ -458,20 +466,24 @@ impl Chart {
         let start = bar.start_minute as f64 * MINUTE_MS;
         let mut when = self.intl.clock(start);
         if bar.minutes > 1 {
-            when = format!(
-                "{when} to {}",
-                self.intl.clock(start + f64::from(bar.minutes) * MINUTE_MS)
-            );
+            when.push_str(" to ");
+            when.push_str(&self.intl.clock(start + f64::from(bar.minutes) * MINUTE_MS));
         }
-        let finished = tally.finished();
-        let mut text = format!(
-            "{when}: {} calls finished, {} completed, {} failed",
-            self.intl.count(finished),
-            self.intl.count(tally.completed),
-            self.intl.count(tally.failed)
-        );
+        let mut text = [
+            &when,
+            ": ",
+            &self.intl.count(tally.finished()),
+            " calls finished, ",
+            &self.intl.count(tally.completed),
+            " completed, ",
+            &self.intl.count(tally.failed),
+            " failed",
+        ]
+        .concat();
         if let Some(success) = tally.success() {
-            text.push_str(&format!(", {} succeeded", percent_label(success)));
+            text.push_str(", ");
+            text.push_str(&percent_digits(success));
+            text.push_str(" succeeded");
         }
         if bar.partial {
             text.push_str(" (this minute is still running)");
@@ -489,23 +501,23 @@ impl Chart {
             "End" => last,
             _ => return false,
         };
-        if let Some((bar, _)) = self.bars.get(next) {
-            if let Some((old, _)) = self.bars.get(self.current) {
-                set(old, "tabindex", "-1");
+        if let Some(bar) = self.bars.get(next) {
+            if let Some(old) = self.bars.get(self.current) {
+                set(&old.group, "tabindex", "-1");
             }
-            set(bar, "tabindex", "0");
+            set(&bar.group, "tabindex", "0");
             self.current = next;
             self.focused = true;
             // Its focusin arrives while this runs, and is not heard: say it here.
-            self.detail.set_text_content(Some(&self.bars[next].1));
-            focus(bar);
+            self.detail.set_text_content(Some(&bar.label));
+            focus(&bar.group);
         }
         true
     }
 
     /// A bar was focused or pointed at: its figures go in the line under the chart.
     fn point_at(&mut self, bar: Option<&Element>) {
-        let Some(index) = bar.and_then(|bar| self.bars.iter().position(|(b, _)| b == bar)) else {
+        let Some(index) = bar.and_then(|bar| self.bars.iter().position(|b| &b.group == bar)) else {
             return;
         };
         let focused = bar.is_some_and(|bar| {
@@ -520,7 +532,7 @@ impl Chart {
             self.focused = true;
             self.current = index;
         }
-        self.detail.set_text_content(Some(&self.bars[index].1));
+        self.detail.set_text_content(Some(&self.bars[index].label));
     }
 
     /// "Show data": the bars as a table, while it is open.
@@ -551,13 +563,12 @@ impl Chart {
         }
         let _ = table.append_with_node_1(&head);
         // The bars as last drawn: the same figures as the plot.
-        let bars = self.drawn.as_ref().map_or(&[][..], |(bars, _)| &bars[..]);
-        for bar in bars {
+        for (bar, _) in self.bars.iter().filter_map(|drawn| drawn.from) {
             let Some(tally) = bar.tally else { continue };
             let row = element(document, "tr", "", "");
             let success = tally
                 .success()
-                .map_or_else(|| "–".to_owned(), percent_label);
+                .map_or_else(|| "–".to_owned(), percent_digits);
             for text in [
                 self.intl.clock(bar.start_minute as f64 * MINUTE_MS),
                 self.intl.count(tally.completed),

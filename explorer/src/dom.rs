@@ -3,7 +3,7 @@
 
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
-use web_sys::{Document, Element, Event, HtmlElement};
+use web_sys::{Document, Element, Event};
 
 /// Makes `<tag class=…>` with `text` in it (none when empty).
 pub fn element(document: &Document, tag: &str, class: &str, text: &str) -> Element {
@@ -20,7 +20,8 @@ pub fn element(document: &Document, tag: &str, class: &str, text: &str) -> Eleme
 }
 
 /// Makes a `<button type=button>`.
-pub fn button(document: &Document, class: &str, text: &str) -> HtmlElement {
+#[cfg(any(feature = "explorer", feature = "cancel"))]
+pub fn button(document: &Document, class: &str, text: &str) -> web_sys::HtmlElement {
     let node = element(document, "button", class, text);
     let _ = node.set_attribute("type", "button");
     node.unchecked_into()

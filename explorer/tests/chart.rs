@@ -105,19 +105,22 @@ fn a_known_history_draws_its_bars_summary_and_projection() {
     );
 
     // An update with an estimate: 110 calls left in 10 minutes is 11 a minute.
-    let init = CustomEventInit::new();
-    init.set_detail(&object(&[
-        ("batchId", "chart_test".into()),
-        ("countsKnown", JsValue::TRUE),
-        ("completed", 105.into()),
-        ("failed", 5.into()),
-        ("waiting", 100.into()),
-        ("active", 10.into()),
-        ("etaMs", 600_000.into()),
-        ("recentCalls", js_sys::Array::new().into()),
-    ]));
-    let event = CustomEvent::new_with_event_init_dict("batch-update", &init).unwrap();
-    host.dispatch_event(&event).unwrap();
+    let update = |completed: u32| {
+        let init = CustomEventInit::new();
+        init.set_detail(&object(&[
+            ("batchId", "chart_test".into()),
+            ("countsKnown", JsValue::TRUE),
+            ("completed", completed.into()),
+            ("failed", 5.into()),
+            ("waiting", 100.into()),
+            ("active", 10.into()),
+            ("etaMs", 600_000.into()),
+            ("recentCalls", js_sys::Array::new().into()),
+        ]));
+        let event = CustomEvent::new_with_event_init_dict("batch-update", &init).unwrap();
+        host.dispatch_event(&event).unwrap();
+    };
+    update(105);
     let note = place.query_selector(".bs-chart-note").unwrap().unwrap();
     assert!(
         note.text_content()
@@ -132,6 +135,41 @@ fn a_known_history_draws_its_bars_summary_and_projection() {
             .unwrap()
             .length(),
         1
+    );
+
+    // The next polls grow the bar of the minute now running: the bars already
+    // drawn stay the same elements (a focused bar keeps its focus), and only
+    // the newest one says something new.
+    let drawn = |place: &Element| -> Vec<(Element, String)> {
+        let bars = place.query_selector_all(".bs-chart-bar").unwrap();
+        (0..bars.length())
+            .map(|i| {
+                let bar: Element = wasm_bindgen::JsCast::unchecked_into(bars.item(i).unwrap());
+                let label = attribute(&bar, "aria-label");
+                (bar, label)
+            })
+            .collect()
+    };
+    update(112);
+    let before = drawn(&place);
+    assert_eq!(
+        before.len(),
+        4,
+        "7 calls finished in the minute now running"
+    );
+    update(120);
+    let after = drawn(&place);
+    assert_eq!(after.len(), 4);
+    for (i, ((old, old_label), (new, new_label))) in before.iter().zip(&after).enumerate() {
+        assert!(old == new, "bar {i} is drawn again, not made again");
+        assert_eq!(old_label == new_label, i < 3, "bar {i}: {new_label}");
+    }
+    assert!(
+        after[3]
+            .1
+            .contains(": 15 calls finished, 15 completed, 0 failed"),
+        "{}",
+        after[3].1
     );
 
     handle.destroy();

@@ -101,6 +101,18 @@ fn share(part: u64, whole: u64) -> f64 {
 /// A whole-number percent label that never overstates progress: it shows `100%`
 /// only when the fraction is exactly 1, and `<1%` for a start that would round to 0.
 pub fn percent_label(fraction: f64) -> String {
+    percent_label_with(fraction, |whole| format!("{whole}%"))
+}
+
+/// [`percent_label`] written with [`digits`](super::format::digits): the
+/// chart, a module of its own, uses this and so downloads no `core::fmt`,
+/// which the widget has anyway for its other texts.
+pub fn percent_digits(fraction: f64) -> String {
+    percent_label_with(fraction, |whole| super::format::digits(whole) + "%")
+}
+
+/// The rule of [`percent_label`], the whole percent written by `label`.
+fn percent_label_with(fraction: f64, label: impl Fn(u64) -> String) -> String {
     let fraction = if fraction.is_finite() {
         fraction.clamp(0.0, 1.0)
     } else {
@@ -109,11 +121,12 @@ pub fn percent_label(fraction: f64) -> String {
     if fraction > 0.0 && fraction < 0.01 {
         return "<1%".to_owned();
     }
-    let whole = (fraction * 100.0).floor() as u32;
-    if whole == 100 && fraction < 1.0 {
-        return "99%".to_owned();
-    }
-    format!("{whole}%")
+    let whole = (fraction * 100.0).floor() as u64;
+    label(if whole == 100 && fraction < 1.0 {
+        99
+    } else {
+        whole
+    })
 }
 
 #[cfg(test)]
@@ -168,6 +181,11 @@ mod tests {
 
     proptest! {
         #[test]
+        fn both_percent_labels_agree(fraction in any::<f64>()) {
+            prop_assert_eq!(percent_digits(fraction), percent_label(fraction));
+        }
+
+        #[test]
         fn fractions_are_bounded_and_sum_to_at_most_one(
             c in any::<u64>(), f in any::<u64>(), a in any::<u64>(), w in any::<u64>(), t in any::<u64>()
         ) {
@@ -182,6 +200,7 @@ mod tests {
                 prop_assert!((0.0..=1.0).contains(&rate));
             }
             prop_assert!(!percent_label(b.finished_fraction()).contains("NaN"));
+            prop_assert_eq!(percent_digits(b.finished_fraction()), percent_label(b.finished_fraction()));
         }
 
         #[test]

@@ -8,6 +8,8 @@
 //! and draw nothing, so no bar is ever negative; another batch id starts a new
 //! history. The sum of the buckets is always the sum of the deltas taken.
 
+use super::format::{decimal, digits};
+
 /// A minute, in milliseconds.
 pub const MINUTE_MS: f64 = 60_000.0;
 /// At most this many bars are drawn: longer runs merge minutes into each bar.
@@ -16,6 +18,8 @@ pub const MAX_BARS: usize = 120;
 pub const MAX_MINUTES: usize = 1_440;
 /// The "recent" window of the summary line, in minutes.
 pub const RECENT_MINUTES: i64 = 10;
+// `Summary::text` names the span as it is.
+const _: () = assert!(RECENT_MINUTES == 10, "the summary says \"Last 10 min\"");
 
 /// Calls finished, by outcome.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -211,21 +215,16 @@ impl History {
     /// The history as text for `sessionStorage`: the batch id (only letters,
     /// digits, `_` and `-`) and numbers, never anything else.
     pub fn to_storage(&self) -> String {
-        let mut text = format!("v1 {}", self.batch_id);
-        if let Some((at, seen)) = self.last {
-            // Whole milliseconds, as `Date.now()` gives them: no float
-            // formatting or parsing code in the wasm.
-            text.push_str(&format!(
-                " {}:{}:{}",
-                at.round() as i64,
-                seen.completed,
-                seen.failed
-            ));
-        } else {
-            text.push_str(" -");
+        let mut text = ["v1 ", &self.batch_id].concat();
+        // Whole milliseconds, as `Date.now()` gives them: no float formatting
+        // or parsing code in the wasm.
+        let last = self.last.map(|(at, seen)| (at.round() as i64, seen));
+        match last {
+            Some(last) => push_triple(&mut text, last),
+            None => text.push_str(" -"),
         }
-        for (minute, tally) in &self.minutes {
-            text.push_str(&format!(" {minute}:{}:{}", tally.completed, tally.failed));
+        for &minute in &self.minutes {
+            push_triple(&mut text, minute);
         }
         text
     }
@@ -273,6 +272,18 @@ impl History {
             last,
             from_recent_calls: false,
         })
+    }
+}
+
+/// Appends " first:completed:failed" to the stored text.
+fn push_triple(text: &mut String, (first, tally): (i64, Tally)) {
+    for (separator, n) in [
+        (" ", decimal(first)),
+        (":", digits(tally.completed)),
+        (":", digits(tally.failed)),
+    ] {
+        text.push_str(separator);
+        text.push_str(&n);
     }
 }
 
@@ -335,12 +346,16 @@ impl Summary {
     /// The one-line text: "Last 10 min: 42 calls/min, 95 % succeeded; slower
     /// than before". `number` writes a count in the page's locale.
     pub fn text(&self, number: impl Fn(u64) -> String) -> String {
-        let mut text = format!(
-            "Last {RECENT_MINUTES} min: {} calls/min",
-            number(self.rate_per_minute.round() as u64)
-        );
+        let mut text = [
+            "Last 10 min: ",
+            &number(self.rate_per_minute.round() as u64),
+            " calls/min",
+        ]
+        .concat();
         if let Some(success) = self.success {
-            text.push_str(&format!(", {} succeeded", super::percent_label(success)));
+            text.push_str(", ");
+            text.push_str(&super::percent_digits(success));
+            text.push_str(" succeeded");
         }
         text.push_str(match self.trend {
             Some(Trend::Faster) => "; faster than before",
