@@ -14,7 +14,7 @@ const PORT = 18181;
 const ORIGIN = `http://127.0.0.1:${PORT}`;
 const RUNS = Number(process.env.BENCH_RUNS || 15);
 // Updates are quick: timed more often, their medians move less between runs.
-const UPDATE_RUNS = Number(process.env.BENCH_UPDATE_RUNS || 40);
+const UPDATE_RUNS = Number(process.env.BENCH_UPDATE_RUNS || 100);
 const SIZES = [10, 100, 1000, 10000];
 const MEMORY_STEPS = [100, Number(process.env.BENCH_MEMORY_UPDATES || 10000)];
 // BENCH_ONLY=idle (or update,explorer,...) measures only those and prints them,
