@@ -105,6 +105,10 @@ struct Drawn {
 pub struct Chart {
     /// `sessionStorage`, unless the host turned it off or the browser refuses it.
     storage: Option<web_sys::Storage>,
+    /// Where the history is kept: under the batch id the widget asked for,
+    /// which is the one a reload asks for again (an answer may name its
+    /// batch differently).
+    key: String,
     history: History,
     latest: Option<Update>,
     intl: Rc<Intl>,
@@ -171,11 +175,11 @@ impl Chart {
         let storage = keep
             .then(|| gloo_utils::window().session_storage().ok().flatten())
             .flatten();
+        let key = storage_key(batch_id);
         let history = storage
             .as_ref()
-            .and_then(|s| s.get_item(&storage_key(batch_id)).ok().flatten())
+            .and_then(|s| s.get_item(&key).ok().flatten())
             .and_then(|text| History::from_storage(&text))
-            .filter(|h| h.batch_id() == batch_id)
             .unwrap_or_else(|| History::new(batch_id));
         let root = element(&document, "div", "bs-chart", "");
         set(&root, "part", "chart");
@@ -239,6 +243,7 @@ impl Chart {
             let mut chart = Chart {
                 intl: Intl::new(locale),
                 storage,
+                key,
                 history,
                 latest: None,
                 document,
@@ -285,10 +290,7 @@ impl Chart {
                 .as_ref()
                 .is_none_or(|latest| latest.finished != update.finished);
         if let (true, Some(storage)) = (changed, &self.storage) {
-            let _ = storage.set_item(
-                &storage_key(self.history.batch_id()),
-                &self.history.to_storage(),
-            );
+            let _ = storage.set_item(&self.key, &self.history.to_storage());
         }
         self.latest = Some(update);
         self.draw();

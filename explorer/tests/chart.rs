@@ -30,6 +30,47 @@ fn height(bar: &Element, class: &str) -> f64 {
     attribute(&rect, "height").parse().unwrap()
 }
 
+/// A `batch-update` on `host` for `batch_id`: `completed` and 5 failed, 110
+/// calls left in 10 minutes.
+fn poll(host: &Element, batch_id: &str, completed: u32) {
+    let init = CustomEventInit::new();
+    init.set_detail(&object(&[
+        ("batchId", batch_id.into()),
+        ("countsKnown", JsValue::TRUE),
+        ("completed", completed.into()),
+        ("failed", 5.into()),
+        ("waiting", 100.into()),
+        ("active", 10.into()),
+        ("etaMs", 600_000.into()),
+        ("recentCalls", js_sys::Array::new().into()),
+    ]));
+    let event = CustomEvent::new_with_event_init_dict("batch-update", &init).unwrap();
+    host.dispatch_event(&event).unwrap();
+}
+
+/// Opens a chart for `batch_id` in a new element on the page: the widget's
+/// element, the place, and the handle.
+fn open_chart(batch_id: &str) -> (Element, Element, batch_status_explorer::ChartHandle) {
+    let document = gloo_utils::document();
+    let host = document.create_element("div").unwrap();
+    let place = document.create_element("div").unwrap();
+    host.append_child(&place).unwrap();
+    document.body().unwrap().append_child(&host).unwrap();
+    let options = object(&[
+        ("batchId", batch_id.into()),
+        ("workspaceId", "ws".into()),
+        ("locale", "en-US".into()),
+    ]);
+    let handle = open(
+        place.clone(),
+        host.clone(),
+        options,
+        String::new(),
+        Function::new_no_args(""),
+    );
+    (host, place, handle)
+}
+
 #[wasm_bindgen_test]
 fn a_known_history_draws_its_bars_summary_and_projection() {
     let document = gloo_utils::document();
@@ -45,22 +86,7 @@ fn a_known_history_draws_its_bars_summary_and_projection() {
     storage
         .set_item("batch-status:chart:chart_test", &stored)
         .unwrap();
-    let host = document.create_element("div").unwrap();
-    let place = document.create_element("div").unwrap();
-    host.append_child(&place).unwrap();
-    document.body().unwrap().append_child(&host).unwrap();
-    let options = object(&[
-        ("batchId", "chart_test".into()),
-        ("workspaceId", "ws".into()),
-        ("locale", "en-US".into()),
-    ]);
-    let mut handle = open(
-        place.clone(),
-        host.clone(),
-        options,
-        String::new(),
-        Function::new_no_args(""),
-    );
+    let (host, place, mut handle) = open_chart("chart_test");
 
     let bars = place.query_selector_all(".bs-chart-bar").unwrap();
     assert_eq!(
@@ -105,21 +131,7 @@ fn a_known_history_draws_its_bars_summary_and_projection() {
     );
 
     // An update with an estimate: 110 calls left in 10 minutes is 11 a minute.
-    let update = |completed: u32| {
-        let init = CustomEventInit::new();
-        init.set_detail(&object(&[
-            ("batchId", "chart_test".into()),
-            ("countsKnown", JsValue::TRUE),
-            ("completed", completed.into()),
-            ("failed", 5.into()),
-            ("waiting", 100.into()),
-            ("active", 10.into()),
-            ("etaMs", 600_000.into()),
-            ("recentCalls", js_sys::Array::new().into()),
-        ]));
-        let event = CustomEvent::new_with_event_init_dict("batch-update", &init).unwrap();
-        host.dispatch_event(&event).unwrap();
-    };
+    let update = |completed| poll(&host, "chart_test", completed);
     update(105);
     let note = place.query_selector(".bs-chart-note").unwrap().unwrap();
     assert!(
@@ -182,4 +194,30 @@ fn a_known_history_draws_its_bars_summary_and_projection() {
         .remove_item("batch-status:chart:chart_test")
         .unwrap();
     host.remove();
+}
+
+#[wasm_bindgen_test]
+fn the_history_is_kept_under_the_batch_asked_for() {
+    // An answer may name its batch otherwise than the widget asked (as the
+    // API spells it): a reload asks by the widget's batch id again.
+    let storage = gloo_utils::window().session_storage().unwrap().unwrap();
+    let key = |id: &str| format!("batch-status:chart:{id}");
+    let (host, _, mut handle) = open_chart("asked");
+    poll(&host, "answered", 10);
+    poll(&host, "answered", 14);
+    let kept = storage.get_item(&key("asked")).unwrap().unwrap_or_default();
+    assert!(kept.starts_with("v1 answered "), "{kept:?}");
+    assert_eq!(storage.get_item(&key("answered")).unwrap(), None);
+    handle.destroy();
+    host.remove();
+
+    let (host, place, mut handle) = open_chart("asked");
+    assert_eq!(
+        place.query_selector_all(".bs-chart-bar").unwrap().length(),
+        1,
+        "the reload draws the minute in which 4 calls finished"
+    );
+    handle.destroy();
+    host.remove();
+    storage.remove_item(&key("asked")).unwrap();
 }
