@@ -76,6 +76,10 @@ struct Harness {
     /// The "Show all calls" control: absent, closed or open.
     #[prop_or_default]
     explorer: Option<bool>,
+    /// Polling paused (the page hidden, or the host's `pause()`): no retry is
+    /// set.
+    #[prop_or_default]
+    paused: bool,
 }
 
 #[function_component(View)]
@@ -89,9 +93,17 @@ fn view(props: &Harness) -> Html {
         now: NOW,
         eta_at: props.eta_at,
         error: props.error.clone(),
-        retry_at: props.error.as_ref().map(|_| NOW + 20_000.0),
+        retry_at: props
+            .error
+            .as_ref()
+            .filter(|_| !props.paused)
+            .map(|_| NOW + 20_000.0),
         held_until: None,
-        polling: Polling::Live,
+        polling: if props.paused {
+            Polling::Paused
+        } else {
+            Polling::Live
+        },
         root: NodeRef::default(),
         on_refresh: Callback::noop(),
         explorer: props.explorer.map(|open| ExplorerControl {
@@ -167,6 +179,7 @@ async fn the_show_all_calls_control_says_whether_the_explorer_is_open() {
         settings: settings(),
         eta_at: None,
         explorer,
+        paused: false,
     };
     let off = render(harness(None)).await;
     assert!(
@@ -199,6 +212,7 @@ async fn the_place_for_the_cancel_control_and_the_chart_is_marked_once_the_batch
         settings: settings(),
         eta_at: None,
         explorer: None,
+        paused: false,
     };
     let tools = |root: &Element| {
         root.query_selector(".bs-tools")
@@ -243,6 +257,7 @@ async fn every_fixture_renders_its_numbers_and_nothing_broken() {
             settings: settings(),
             eta_at: None,
             explorer: None,
+            paused: false,
         })
         .await;
         let text = text_of(&root);
@@ -277,6 +292,7 @@ async fn the_documented_example_reads_right_to_a_screen_reader() {
         settings: settings(),
         eta_at: None,
         explorer: None,
+        paused: false,
     })
     .await;
     let bar = progressbar(&root);
@@ -312,6 +328,7 @@ async fn large_counts_use_the_locale_grouping() {
         settings: settings(),
         eta_at: None,
         explorer: None,
+        paused: false,
     })
     .await;
     let text = text_of(&root);
@@ -329,6 +346,7 @@ async fn hostile_strings_render_as_inert_text() {
         settings: settings(),
         eta_at: None,
         explorer: None,
+        paused: false,
     })
     .await;
     for tag in ["img", "script", "b"] {
@@ -358,6 +376,7 @@ async fn calls_are_listed_newest_first_with_their_error_or_duration() {
         settings: settings(),
         eta_at: None,
         explorer: None,
+        paused: false,
     })
     .await;
     let rows = root.query_selector_all("tbody tr").unwrap();
@@ -390,6 +409,7 @@ async fn an_error_keeps_the_last_data_and_says_it_is_stale() {
         settings: settings(),
         eta_at: None,
         explorer: None,
+        paused: false,
     })
     .await;
     let text = text_of(&root);
@@ -401,6 +421,22 @@ async fn an_error_keeps_the_last_data_and_says_it_is_stale() {
         "the numbers stay: {text}"
     );
     assert!(root.query_selector(".is-stale").unwrap().is_some());
+    root.remove();
+
+    // Paused, by a hidden page or by the host: no countdown, and the banner
+    // does not speak of the page when it is the host that paused.
+    let root = render(Harness {
+        status: Some(status(STATUS_FIXTURES[0].1)),
+        error: Some(Rc::new(PollError::Network)),
+        settings: settings(),
+        eta_at: None,
+        explorer: None,
+        paused: true,
+    })
+    .await;
+    let text = text_of(&root);
+    assert!(text.contains("Will retry when updates resume."), "{text}");
+    assert!(!text.contains("Retrying"), "{text}");
     root.remove();
 }
 
@@ -417,6 +453,7 @@ async fn not_found_names_the_batch_and_workspace() {
         settings: settings(),
         eta_at: None,
         explorer: None,
+        paused: false,
     })
     .await;
     let text = text_of(&root);
@@ -627,6 +664,7 @@ async fn the_time_left_row_counts_down_to_the_estimate() {
         settings: settings(),
         eta_at: Some(NOW + 90_000.0),
         explorer: None,
+        paused: false,
     })
     .await;
     let eta = root
@@ -648,6 +686,7 @@ async fn a_body_without_counts_says_so_instead_of_showing_zeros() {
         settings: settings(),
         eta_at: None,
         explorer: None,
+        paused: false,
     })
     .await;
     let text = text_of(&root);
@@ -709,6 +748,7 @@ async fn the_deepest_screen_uses_at_most_a_quarter_of_the_stack() {
         settings: Rc::new(settings),
         eta_at: Some(NOW + 60_000.0),
         explorer: None,
+        paused: false,
     })
     .await;
     let host = container();

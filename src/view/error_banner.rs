@@ -45,7 +45,9 @@ pub fn error_banner(props: &ErrorBanner, intl: &Intl) -> Html {
             None => format!("Retrying {countdown}."),
         }
     } else if props.polling == Polling::Paused {
-        "Will retry when the page is visible again.".to_owned()
+        // The page is hidden, or the host paused the widget: either way the
+        // retry waits for polling to resume.
+        "Will retry when updates resume.".to_owned()
     } else {
         // No wait: the retry is under way (a Refresh).
         "Retrying now.".to_owned()
