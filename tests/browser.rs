@@ -82,6 +82,20 @@ struct Harness {
     paused: bool,
 }
 
+impl Harness {
+    /// `status` and `error` with the test settings, and nothing else.
+    fn of(status: Option<Rc<BatchStatus>>, error: Option<Rc<PollError>>) -> Harness {
+        Harness {
+            status,
+            error,
+            settings: settings(),
+            eta_at: None,
+            explorer: None,
+            paused: false,
+        }
+    }
+}
+
 #[function_component(View)]
 fn view(props: &Harness) -> Html {
     batch_view(&BatchViewProps {
@@ -174,12 +188,8 @@ fn assert_explore_button(root: &Element, text: &str, expanded: &str) {
 async fn the_show_all_calls_control_says_whether_the_explorer_is_open() {
     let seed = status(fixture!("status-processing-seed.json").1);
     let harness = |explorer| Harness {
-        status: Some(seed.clone()),
-        error: None,
-        settings: settings(),
-        eta_at: None,
         explorer,
-        paused: false,
+        ..Harness::of(Some(seed.clone()), None)
     };
     let off = render(harness(None)).await;
     assert!(
@@ -206,14 +216,7 @@ async fn the_show_all_calls_control_says_whether_the_explorer_is_open() {
 
 #[wasm_bindgen_test]
 async fn the_place_for_the_cancel_control_and_the_chart_is_marked_once_the_batch_has_ended() {
-    let harness = |status| Harness {
-        status,
-        error: Some(Rc::new(PollError::Network)),
-        settings: settings(),
-        eta_at: None,
-        explorer: None,
-        paused: false,
-    };
+    let harness = |status| Harness::of(status, Some(Rc::new(PollError::Network)));
     let tools = |root: &Element| {
         root.query_selector(".bs-tools")
             .unwrap()
@@ -251,15 +254,7 @@ async fn the_place_for_the_cancel_control_and_the_chart_is_marked_once_the_batch
 async fn every_fixture_renders_its_numbers_and_nothing_broken() {
     for (name, body) in STATUS_FIXTURES {
         let status = status(body);
-        let root = render(Harness {
-            status: Some(status.clone()),
-            error: None,
-            settings: settings(),
-            eta_at: None,
-            explorer: None,
-            paused: false,
-        })
-        .await;
+        let root = render(Harness::of(Some(status.clone()), None)).await;
         let text = text_of(&root);
         assert_clean(name, &text);
         if !status.counts_known {
@@ -286,15 +281,7 @@ async fn every_fixture_renders_its_numbers_and_nothing_broken() {
 
 #[wasm_bindgen_test]
 async fn the_documented_example_reads_right_to_a_screen_reader() {
-    let root = render(Harness {
-        status: Some(status(STATUS_FIXTURES[0].1)),
-        error: None,
-        settings: settings(),
-        eta_at: None,
-        explorer: None,
-        paused: false,
-    })
-    .await;
+    let root = render(Harness::of(Some(status(STATUS_FIXTURES[0].1)), None)).await;
     let bar = progressbar(&root);
     assert_eq!(bar.get_attribute("aria-valuemin").as_deref(), Some("0"));
     assert_eq!(bar.get_attribute("aria-valuemax").as_deref(), Some("150"));
@@ -322,15 +309,7 @@ async fn the_documented_example_reads_right_to_a_screen_reader() {
 
 #[wasm_bindgen_test]
 async fn large_counts_use_the_locale_grouping() {
-    let root = render(Harness {
-        status: Some(status(STATUS_FIXTURES[12].1)),
-        error: None,
-        settings: settings(),
-        eta_at: None,
-        explorer: None,
-        paused: false,
-    })
-    .await;
+    let root = render(Harness::of(Some(status(STATUS_FIXTURES[12].1)), None)).await;
     let text = text_of(&root);
     assert!(text.contains("39,950 of 100,000 calls finished"), "{text}");
     assert!(text.contains("latest 10 of 1,000"), "{text}");
@@ -340,15 +319,7 @@ async fn large_counts_use_the_locale_grouping() {
 
 #[wasm_bindgen_test]
 async fn hostile_strings_render_as_inert_text() {
-    let root = render(Harness {
-        status: Some(status(STATUS_FIXTURES[8].1)),
-        error: None,
-        settings: settings(),
-        eta_at: None,
-        explorer: None,
-        paused: false,
-    })
-    .await;
+    let root = render(Harness::of(Some(status(STATUS_FIXTURES[8].1)), None)).await;
     for tag in ["img", "script", "b"] {
         assert!(
             root.query_selector(tag).unwrap().is_none(),
@@ -370,15 +341,7 @@ async fn hostile_strings_render_as_inert_text() {
 
 #[wasm_bindgen_test]
 async fn calls_are_listed_newest_first_with_their_error_or_duration() {
-    let root = render(Harness {
-        status: Some(status(STATUS_FIXTURES[2].1)),
-        error: None,
-        settings: settings(),
-        eta_at: None,
-        explorer: None,
-        paused: false,
-    })
-    .await;
+    let root = render(Harness::of(Some(status(STATUS_FIXTURES[2].1)), None)).await;
     let rows = root.query_selector_all("tbody tr").unwrap();
     let first = rows.item(0).unwrap().text_content().unwrap();
     assert!(
@@ -403,15 +366,7 @@ async fn an_error_keeps_the_last_data_and_says_it_is_stale() {
         },
         retry_after_ms: None,
     });
-    let root = render(Harness {
-        status: Some(status(STATUS_FIXTURES[0].1)),
-        error: Some(error),
-        settings: settings(),
-        eta_at: None,
-        explorer: None,
-        paused: false,
-    })
-    .await;
+    let root = render(Harness::of(Some(status(STATUS_FIXTURES[0].1)), Some(error))).await;
     let text = text_of(&root);
     assert!(text.contains("The batch API failed (HTTP 500)"), "{text}");
     assert!(text.contains("Retrying in 20 s"), "{text}");
@@ -426,12 +381,11 @@ async fn an_error_keeps_the_last_data_and_says_it_is_stale() {
     // Paused, by a hidden page or by the host: no countdown, and the banner
     // does not speak of the page when it is the host that paused.
     let root = render(Harness {
-        status: Some(status(STATUS_FIXTURES[0].1)),
-        error: Some(Rc::new(PollError::Network)),
-        settings: settings(),
-        eta_at: None,
-        explorer: None,
         paused: true,
+        ..Harness::of(
+            Some(status(STATUS_FIXTURES[0].1)),
+            Some(Rc::new(PollError::Network)),
+        )
     })
     .await;
     let text = text_of(&root);
@@ -447,15 +401,7 @@ async fn not_found_names_the_batch_and_workspace() {
         body: ErrorBody::default(),
         retry_after_ms: None,
     });
-    let root = render(Harness {
-        status: None,
-        error: Some(error),
-        settings: settings(),
-        eta_at: None,
-        explorer: None,
-        paused: false,
-    })
-    .await;
+    let root = render(Harness::of(None, Some(error))).await;
     let text = text_of(&root);
     assert!(
         text.contains("Batch batch_test was not found in workspace ws_test"),
@@ -659,12 +605,8 @@ async fn the_time_left_row_counts_down_to_the_estimate() {
     let mut running = (*status(STATUS_FIXTURES[0].1)).clone();
     running.start_time = Some(NOW - 600_000.0);
     let root = render(Harness {
-        status: Some(Rc::new(running)),
-        error: None,
-        settings: settings(),
         eta_at: Some(NOW + 90_000.0),
-        explorer: None,
-        paused: false,
+        ..Harness::of(Some(Rc::new(running)), None)
     })
     .await;
     let eta = root
@@ -680,14 +622,10 @@ async fn the_time_left_row_counts_down_to_the_estimate() {
 
 #[wasm_bindgen_test]
 async fn a_body_without_counts_says_so_instead_of_showing_zeros() {
-    let root = render(Harness {
-        status: Some(status(r#"{"id": "b", "status": "processing"}"#)),
-        error: None,
-        settings: settings(),
-        eta_at: None,
-        explorer: None,
-        paused: false,
-    })
+    let root = render(Harness::of(
+        Some(status(r#"{"id": "b", "status": "processing"}"#)),
+        None,
+    ))
     .await;
     let text = text_of(&root);
     assert!(text.contains("The API sent no call counts"), "{text}");
@@ -743,12 +681,9 @@ async fn the_deepest_screen_uses_at_most_a_quarter_of_the_stack() {
         retry_after_ms: Some(30_000.0),
     });
     let root = render(Harness {
-        status: Some(status(STATUS_FIXTURES[12].1)),
-        error: Some(error),
         settings: Rc::new(settings),
         eta_at: Some(NOW + 60_000.0),
-        explorer: None,
-        paused: false,
+        ..Harness::of(Some(status(STATUS_FIXTURES[12].1)), Some(error))
     })
     .await;
     let host = container();
