@@ -26,6 +26,7 @@ const HEIGHT: f64 = 1000.0;
 /// The chart's elements: its summary (the plot's name) and "Show data", the
 /// plot with the hatch of the failed parts and the group the bars go in, the
 /// note on the projection, the line that says what a bar holds, and the table.
+/// The view box is `WIDTH` by `HEIGHT`.
 const SKELETON: &str = "<div class=bs-chart-head><p class=bs-chart-summary id=bs-chart-summary></p>\
 <button type=button class=bs-chart-toggle aria-expanded=false>Show data</button></div>\
 <svg class=bs-chart-plot viewBox=\"0 0 6000 1000\" preserveAspectRatio=none role=group aria-labelledby=bs-chart-summary>\
@@ -115,8 +116,9 @@ pub struct Chart {
     document: Document,
     root: Element,
     summary: Element,
-    /// The group that holds the bars, and the dashed projection after it.
+    /// The group the bars are drawn in.
     plot: Element,
+    /// The dashed projection, after the bars while there is one.
     projection: Element,
     /// What the dashed line means, and where it ends.
     note: Element,
