@@ -22,6 +22,8 @@ const SVG: &str = "http://www.w3.org/2000/svg";
 /// enough that whole units are precise: no float formatting in the wasm.
 const WIDTH: f64 = 6000.0;
 const HEIGHT: f64 = 1000.0;
+/// The plot's baseline, where the bars stand, in whole units.
+const BOTTOM: i64 = HEIGHT as i64;
 
 /// The chart's elements: its summary (the plot's name) and "Show data", the
 /// plot with the hatch of the failed parts and the group the bars go in, the
@@ -95,9 +97,9 @@ struct Drawn {
     group: Element,
     ok: Element,
     failed: Element,
-    /// The bar, and its rects' x, width, and each one's y and height in whole
-    /// units; `None` before the first drawing.
-    from: Option<(Bar, [i64; 6])>,
+    /// The bar, and its x, width and the heights of its completed and failed
+    /// parts in whole units; `None` before the first drawing.
+    from: Option<(Bar, [i64; 4])>,
     /// What it says, when it is focused or pointed at.
     label: String,
 }
@@ -394,8 +396,7 @@ impl Chart {
             let w = (x_of(bar.start_minute as f64 + width) - x) * 4 / 5;
             let ok = y_of(tally.completed as f64 / width);
             let failed = y_of(tally.failed as f64 / width);
-            let at = [x, w, 1000 - ok, ok, 1000 - ok - failed, failed];
-            let from = Some((*bar, at));
+            let from = Some((*bar, [x, w, ok, failed]));
             if shown == self.bars.len() {
                 let group = svg_element(&self.document, "g", "");
                 set_all(&group, &[("tabindex", "-1"), ("role", "img")]);
@@ -420,9 +421,13 @@ impl Chart {
                     "bs-chart-bar"
                 };
                 set_all(&drawn.group, &[("class", class), ("aria-label", &label)]);
-                let [x, w, ok_y, ok, failed_y, failed] = at.map(decimal);
-                for (rect, y, height) in [(&drawn.ok, ok_y, ok), (&drawn.failed, failed_y, failed)]
-                {
+                // The failed part stands on the completed one.
+                let (x, w) = (decimal(x), decimal(w));
+                for (rect, y, height) in [
+                    (&drawn.ok, BOTTOM - ok, ok),
+                    (&drawn.failed, BOTTOM - ok - failed, failed),
+                ] {
+                    let (y, height) = (decimal(y), decimal(height));
                     set_all(
                         rect,
                         &[("x", &x), ("width", &w), ("y", &y), ("height", &height)],
@@ -440,7 +445,7 @@ impl Chart {
             [
                 x_of(p.from_ms / MINUTE_MS),
                 x_of(end),
-                1000 - y_of(p.rate_per_minute),
+                BOTTOM - y_of(p.rate_per_minute),
                 i64::from(end < until),
             ]
         });
